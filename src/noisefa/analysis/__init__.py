@@ -1,0 +1,1 @@
+"""Measurements on weights and activations, and the statistics the paper reports."""

@@ -1,0 +1,94 @@
+"""Shared plumbing for the pipeline's command-line entry points (`python -m noisefa.<cmd>`)."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import socket
+import sys
+import time
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+
+import torch
+
+from . import __version__
+from .errors import NoisefaError
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(main: Callable[[list[str] | None], None], argv: list[str] | None = None) -> None:
+    """Run a CLI; errors a user can fix print one clear paragraph and exit 2, no traceback."""
+    try:
+        main(argv)
+    except (NoisefaError, ValueError, FileNotFoundError) as exc:
+        prog = os.path.basename(sys.argv[0]) if sys.argv else "noisefa"
+        print(f"{prog}: error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
+
+
+def add_compute_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gpus",
+        type=int,
+        default=0,
+        help="GPUs granted by the scheduler ({resources.gpu}); > 0 uses CUDA if present",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
+
+
+def select_device(gpus: int) -> torch.device:
+    if gpus > 0:
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        log(f"note: {gpus} GPU(s) granted but CUDA is not available here; running on the CPU")
+    return torch.device("cpu")
+
+
+def configure_torch(threads: int, device: torch.device) -> None:
+    """Deterministic kernels everywhere; on CUDA cuBLAS needs a fixed workspace for that."""
+    if threads < 1:
+        raise ValueError(f"--threads must be >= 1, got {threads}")
+    torch.set_num_threads(threads)
+    if device.type == "cuda":
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(True)
+
+
+def _package_version(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
+def provenance(device: torch.device, started: float) -> dict:
+    """What ran, where and how long: recorded beside every result."""
+    info = {
+        "noisefa": __version__,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": _package_version("numpy"),
+        "torchvision": _package_version("torchvision"),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "hostname": socket.gethostname(),
+        "device": str(device),
+        "torch_threads": torch.get_num_threads(),
+        "wall_seconds": round(time.perf_counter() - started, 3),
+    }
+    if device.type == "cuda":
+        info["gpu"] = torch.cuda.get_device_name(device)
+        info["cuda"] = torch.version.cuda
+    return info
+
+
+def config_hash(params: dict) -> str:
+    """A short hash of a job's parameters (same parameters, same hash, on any machine)."""
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]

@@ -1,0 +1,92 @@
+"""Gather a study's per-run files into tidy tables (one row per run / epoch / neuron).
+
+python -m noisefa.collect --runs .../summary.json ... --pretrains .../summary.json ... --out-dir DIR
+
+Writes DIR/runs.csv, histories.csv, angles.csv (data training) and pretrain_runs.csv,
+pretrain_histories.csv, pretrain_angles.csv (noise pretraining). Each table carries the
+identifying columns of its run, so figures and statistics never parse paths.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from .cli import log, run
+from .files import read_json, write_csv
+
+RUN_KEYS = ["dataset", "depth", "method", "seed"]
+PRETRAIN_KEYS = ["dims", "noise", "seed"]
+
+
+def _flatten(prefix: str, value, out: dict) -> None:
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _flatten(f"{prefix}_{key}" if prefix else key, sub, out)
+    else:
+        out[prefix] = value
+
+
+def summary_row(summary: dict, keys: list[str]) -> dict:
+    row = {
+        k: ("x".join(map(str, summary[k])) if isinstance(summary[k], list) else summary[k])
+        for k in keys
+    }
+    _flatten("", summary["metrics"], row)
+    row["config_hash"] = summary["config_hash"]
+    row["device"] = summary["provenance"]["device"]
+    row["wall_seconds"] = summary["provenance"]["wall_seconds"]
+    return row
+
+
+def gather(
+    summaries: list[Path], keys: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    runs, histories, angles = [], [], []
+    for path in summaries:
+        summary = read_json(path)
+        row = summary_row(summary, keys)
+        runs.append(row)
+        ident = {k: row[k] for k in keys}
+        for name, bucket in (("history.csv", histories), ("angles.csv", angles)):
+            table = pd.read_csv(path.parent / name)
+            bucket.append(table.assign(**ident)[keys + list(table.columns)])
+
+    def frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keys)
+
+    return frame([pd.DataFrame(runs)] if runs else []), frame(histories), frame(angles)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="noisefa.collect",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--runs", type=Path, nargs="*", default=[], help="summary.json of data runs"
+    )
+    parser.add_argument(
+        "--pretrains", type=Path, nargs="*", default=[], help="summary.json of pretrainings"
+    )
+    parser.add_argument("--out-dir", type=Path, required=True)
+    args = parser.parse_args(argv)
+    for prefix, paths, keys in (
+        ("", args.runs, RUN_KEYS),
+        ("pretrain_", args.pretrains, PRETRAIN_KEYS),
+    ):
+        runs, histories, angles = gather(paths, keys)
+        write_csv(args.out_dir / f"{prefix}runs.csv", runs)
+        write_csv(args.out_dir / f"{prefix}histories.csv", histories)
+        write_csv(args.out_dir / f"{prefix}angles.csv", angles)
+    log(
+        f"collected {len(args.runs)} data runs and {len(args.pretrains)} pretrainings"
+        f" into {args.out_dir}"
+    )
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,1 @@
+"""Datasets: registry, offline-first staging with verification, subsets, OOD sets."""

@@ -1,0 +1,82 @@
+"""Staged arrays -> normalised float tensors on the training device, once per job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..errors import DataError
+from ..files import read_json
+from .registry import get_dataset
+
+
+@dataclass
+class Tensors:
+    x: torch.Tensor  # float32 (N, C*H*W), normalised per channel
+    y: torch.Tensor  # int64 (N,)
+
+    def __len__(self) -> int:
+        return int(self.y.numel())
+
+
+def read_staged(data_dir: Path, dataset: str, split: str) -> tuple[np.ndarray, np.ndarray]:
+    path = Path(data_dir) / dataset / f"{split}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as staged:
+            return staged["images"], staged["labels"]
+    except FileNotFoundError:
+        raise DataError(f"staged file {path} is missing; run the workflow's staging rule") from None
+
+
+def normalisation(data_dir: Path, dataset: str) -> tuple[list[float], list[float]]:
+    """Per-channel mean/std of the dataset's staged training split."""
+    record = read_json(Path(data_dir) / dataset / "train.json")
+    return record["mean"], record["std"]
+
+
+def to_tensors(
+    images: np.ndarray,
+    labels: np.ndarray,
+    mean: list[float],
+    std: list[float],
+    device: torch.device | str = "cpu",
+) -> Tensors:
+    """(N, H, W[, C]) uint8 -> (N, C*H*W) float32, channel-major like torchvision's ToTensor."""
+    x = torch.from_numpy(np.ascontiguousarray(images)).to(device)
+    x = x.unsqueeze(-1) if x.ndim == 3 else x
+    x = x.permute(0, 3, 1, 2).float().div_(255.0)
+    mean_t = torch.tensor(mean, device=device).view(1, -1, 1, 1)
+    std_t = torch.tensor(std, device=device).view(1, -1, 1, 1)
+    if (std_t <= 0).any():
+        raise DataError(f"normalisation std must be > 0 in every channel, got {std}")
+    x = ((x - mean_t) / std_t).reshape(x.shape[0], -1).contiguous()
+    return Tensors(x, torch.from_numpy(np.asarray(labels, dtype=np.int64)).to(device))
+
+
+def load_split_tensors(
+    data_dir: Path, dataset: str, split_tag: str, device: torch.device | str = "cpu"
+) -> dict[str, Tensors]:
+    """train / val / test tensors of a split tag; val is absent when the tag asks for none."""
+    get_dataset(dataset)
+    indices_path = Path(data_dir) / dataset / "splits" / f"{split_tag}.npz"
+    with np.load(indices_path, allow_pickle=False) as idx:
+        indices = {k: idx[k] for k in ("train", "val", "test")}
+    mean, std = normalisation(data_dir, dataset)
+    train_images, train_labels = read_staged(data_dir, dataset, "train")
+    test_images, test_labels = read_staged(data_dir, dataset, "test")
+    out = {
+        "train": to_tensors(
+            train_images[indices["train"]], train_labels[indices["train"]], mean, std, device
+        ),
+        "test": to_tensors(
+            test_images[indices["test"]], test_labels[indices["test"]], mean, std, device
+        ),
+    }
+    if indices["val"].size:
+        out["val"] = to_tensors(
+            train_images[indices["val"]], train_labels[indices["val"]], mean, std, device
+        )
+    return out

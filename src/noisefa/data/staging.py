@@ -1,0 +1,56 @@
+"""Stage one split of a dataset: find it, verify it, and store it as a plain array file.
+
+The staged file (`<split>.npz`: `images` uint8, `labels` int64) and its record
+(`<split>.json`: source, file checksums, class counts, and for the training split the
+per-channel pixel mean and std used for normalisation) are what every job reads.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..files import write_json, write_npz
+from .registry import get_dataset
+from .sources import find_split
+
+
+def channel_statistics(images: np.ndarray) -> tuple[list[float], list[float]]:
+    """Per-channel mean and std of pixel/255 over a whole split (float64 accumulation)."""
+    pixels = images.reshape(images.shape[0], -1, images.shape[3] if images.ndim == 4 else 1)
+    flat = pixels.reshape(-1, pixels.shape[-1]).astype(np.float64) / 255.0
+    return flat.mean(0).tolist(), flat.std(0).tolist()
+
+
+def stage_split(
+    dataset: str,
+    split: str,
+    out_npz: Path,
+    out_json: Path,
+    mirrors: list[Path],
+    cache_root: Path,
+    download: bool,
+) -> dict:
+    info = get_dataset(dataset)
+    start = time.perf_counter()
+    raw = find_split(info, split, mirrors, cache_root, download)
+    record = {
+        "dataset": dataset,
+        "split": split,
+        "n": int(raw.labels.size),
+        "image_shape": list(raw.images.shape[1:]),
+        "class_counts": np.bincount(raw.labels, minlength=info.n_classes).tolist(),
+        "source": raw.source,
+        "location": raw.location,
+        "files": raw.files,
+        "noisefa_version": __version__,
+    }
+    if split == "train":
+        record["mean"], record["std"] = channel_statistics(raw.images)
+    record["seconds"] = round(time.perf_counter() - start, 3)
+    write_npz(out_npz, images=raw.images, labels=raw.labels)
+    write_json(out_json, record)
+    return record

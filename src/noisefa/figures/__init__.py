@@ -1,0 +1,1 @@
+"""One function per paper figure: tidy result tables in, matplotlib Figure out."""

@@ -1,0 +1,155 @@
+"""The one place that decides how figures look: colours per method, fonts, bands, marks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no display on compute nodes
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ..analysis.statistics import stars  # noqa: E402
+from ..collected import Collected  # noqa: E402
+from ..learning.methods import METHODS  # noqa: E402
+
+# The paper's colours: BP grey, FA without noise orange, FA with noise blue.
+METHOD_COLORS = {
+    "bp": "#7a7a7a",
+    "fa": "#f28e2b",
+    "fa_noise": "#2a6fb0",
+    "fa_wbt": "#8e5bb5",
+    "bp_noise": "#59a14f",
+}
+STAGE_COLORS = {"untrained": "#b8b8b8", "trained": "#2a6fb0", "noise-trained": "#2a6fb0"}
+NOISE_PHASE_COLOR = "#eef3fa"
+
+
+def method_label(method: str) -> str:
+    return METHODS[method].label if method in METHODS else method
+
+
+def apply_style() -> None:
+    plt.rcParams.update(
+        {
+            "font.size": 9,
+            "axes.titlesize": 10,
+            "axes.labelsize": 9,
+            "legend.fontsize": 8,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "figure.dpi": 120,
+            "savefig.dpi": 200,
+            "savefig.bbox": "tight",
+            "legend.frameon": False,
+            "pdf.fonttype": 42,
+            "figure.constrained_layout.use": True,  # room for suptitles and labels, no overlaps
+        }
+    )
+
+
+@dataclass
+class FigureInputs:
+    """What a figure function may read; each figure uses the parts it needs."""
+
+    collected: Collected | None = None
+    stats: pd.DataFrame | None = None
+    data_dir: Path | None = None
+    noise: str | None = None
+
+
+def mean_sd_band(
+    ax,
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str,
+    label: str | None = None,
+    x_offset: float = 0.0,
+) -> None:
+    """Mean line with a +-1 sd band over networks (rows sharing x)."""
+    grouped = frame.groupby(x)[y]
+    mean, sd = grouped.mean(), grouped.std(ddof=1).fillna(0.0)
+    xs = mean.index.to_numpy(dtype=float) + x_offset
+    ax.plot(xs, mean.to_numpy(), color=color, lw=1.6, label=label)
+    ax.fill_between(
+        xs, (mean - sd).to_numpy(), (mean + sd).to_numpy(), color=color, alpha=0.22, lw=0
+    )
+
+
+def bar_with_points(
+    ax,
+    groups: list[str],
+    values: dict[str, np.ndarray],
+    colors: dict[str, str],
+    labels: dict[str, str] | None = None,
+) -> None:
+    """Mean +- sd bars with the individual networks as dots."""
+    for i, g in enumerate(groups):
+        v = np.asarray(values[g], dtype=float)
+        ax.bar(
+            i,
+            v.mean(),
+            yerr=v.std(ddof=1) if v.size > 1 else 0,
+            color=colors[g],
+            alpha=0.85,
+            width=0.65,
+            capsize=3,
+            error_kw={"lw": 1},
+        )
+        jitter = np.linspace(-0.15, 0.15, v.size) if v.size > 1 else np.zeros(1)
+        ax.scatter(i + jitter, v, s=8, color="black", alpha=0.6, zorder=3, lw=0)
+    ax.set_xticks(range(len(groups)), [(labels or {}).get(g, g) for g in groups])
+
+
+def significance(ax, x1: float, x2: float, y: float, p: float, height: float = 0.02) -> None:
+    """A bracket between x1 and x2 at height y with the paper's marks (*** / NS)."""
+    ax.plot([x1, x1, x2, x2], [y, y + height, y + height, y], color="black", lw=0.8)
+    ax.text((x1 + x2) / 2, y + height, stars(p), ha="center", va="bottom", fontsize=8)
+
+
+def p_text(p: float) -> str:
+    """'*** (P = 8.0e-16)' / 'NS (P = 0.391)'."""
+    if not np.isfinite(p):
+        return "n/a"
+    return f"{stars(p)} (P = {p:.1e})" if p < 0.001 else f"{stars(p)} (P = {p:.3f})"
+
+
+def lookup_p(
+    stats: pd.DataFrame | None,
+    figure: str,
+    comparison: str,
+    test: str,
+    measure: str | None = None,
+    depth: int | None = None,
+) -> float:
+    """The p of one test from a study's statistics table (NaN when absent)."""
+    if stats is None or stats.empty:
+        return float("nan")
+    rows = stats[
+        (stats["figure"] == figure) & (stats["comparison"] == comparison) & (stats["test"] == test)
+    ]
+    if measure is not None:
+        rows = rows[rows["measure"] == measure]
+    if depth is not None and "depth" in rows:
+        rows = rows[rows["depth"] == depth]
+    return float(rows["p"].iloc[0]) if len(rows) else float("nan")
+
+
+def save_figure(fig, prefix: Path) -> list[Path]:
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for ext in ("png", "pdf"):
+        path = prefix.with_name(f"{prefix.name}.{ext}")
+        tmp = path.with_name(f".{path.name}.tmp.{ext}")
+        fig.savefig(tmp)
+        tmp.replace(path)
+        paths.append(path)
+    plt.close(fig)
+    return paths

@@ -1,0 +1,1 @@
+"""Networks, learning rules, noise and the training loops."""

@@ -1,0 +1,128 @@
+"""The two training phases: noise pretraining (the paper's Algorithm 1) and data training.
+
+Both call `on_epoch(epoch, metrics)` after epoch 0 (untrained) and every epoch, with
+metrics = {split: (loss, accuracy)} as Python floats: the only host synchronisation
+is once per epoch, never per step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+from ..data.loading import Tensors
+from ..errors import ConfigError, DivergenceError
+from .engine import Engine, evaluate
+from .noise import NoiseSampler
+
+Metrics = dict[str, tuple[float, float]]
+EpochCallback = Callable[[int, Metrics], None]
+
+
+def _measure(net, splits: dict[str, Tensors], phase: str, epoch: int) -> Metrics:
+    results = {name: evaluate(net, t.x, t.y) for name, t in splits.items()}
+    metrics = {name: (float(loss), float(acc)) for name, (loss, acc) in results.items()}
+    for name, (loss, _) in metrics.items():
+        if not math.isfinite(loss):
+            raise DivergenceError(
+                f"{phase} diverged at epoch {epoch}: {name} loss is {loss}. No summary was "
+                "written; lower the learning rate or check the inputs."
+            )
+    return metrics
+
+
+def noise_steps(samples: int, batch_size: int, epoch_samples: int) -> list[int]:
+    """Cumulative optimiser steps at the end of each noise epoch.
+
+    One noise epoch holds as many samples as one data epoch; a partial last batch of the
+    whole stream is dropped (5e5 samples, batch 64 -> 7812 steps over 100 epochs).
+    """
+    total = samples // batch_size
+    if total < 1:
+        raise ConfigError(f"{samples} noise samples make no batch of {batch_size}")
+    if epoch_samples < 1:
+        raise ConfigError(f"noise epoch_samples must be >= 1, got {epoch_samples}")
+    n_epochs = math.ceil(samples / epoch_samples)
+    return [min(e * epoch_samples // batch_size, total) for e in range(1, n_epochs + 1)]
+
+
+def pretrain_on_noise(
+    engine: Engine,
+    sampler: NoiseSampler,
+    samples: int,
+    epoch_samples: int,
+    probe: Tensors,
+    on_epoch: EpochCallback,
+) -> int:
+    """Train on fresh random noise; returns the number of optimiser steps taken.
+
+    The loss reported per epoch is measured on a fixed probe set of noise (same inputs
+    and random labels every epoch), so epochs are comparable.
+    """
+    boundaries = noise_steps(samples, sampler.batch_size, epoch_samples)
+    probe_split = {"noise": probe}
+    on_epoch(0, _measure(engine.net, probe_split, "noise pretraining", 0))
+    done = 0
+    for epoch, target in enumerate(boundaries, start=1):
+        for _ in range(done, target):
+            engine.step(*sampler.draw())
+        done = target
+        on_epoch(epoch, _measure(engine.net, probe_split, "noise pretraining", epoch))
+    return done
+
+
+@dataclass
+class DataOutcome:
+    epochs_run: int
+    best_epoch: int  # by validation accuracy when early stopping, else the last epoch
+    best_state: dict[str, torch.Tensor] | None  # network at best_epoch (early stopping only)
+
+
+def train_on_data(
+    engine: Engine,
+    splits: dict[str, Tensors],
+    epochs: int,
+    batch_size: int,
+    gen: torch.Generator,
+    on_epoch: EpochCallback,
+    patience: int | None = None,
+) -> DataOutcome:
+    """Adam on shuffled mini-batches; partial last batches are kept (as DataLoader does).
+
+    With `patience`, training stops once validation accuracy has not improved for
+    `patience` epochs (`epochs` is then the cap) and the best epoch's network is kept.
+    """
+    train = splits["train"]
+    if epochs < 1:
+        raise ConfigError(f"epochs must be >= 1, got {epochs}")
+    if not 1 <= batch_size <= len(train):
+        raise ConfigError(
+            f"batch size {batch_size} must be between 1 and the {len(train)} training images"
+        )
+    if patience is not None and "val" not in splits:
+        raise ConfigError(
+            "early stopping (patience) needs a validation split; the split tag has val0"
+        )
+    net, n = engine.net, len(train)
+    on_epoch(0, _measure(net, splits, "data training", 0))
+    best_acc, best_epoch, best_state = -1.0, 0, None
+    for epoch in range(1, epochs + 1):
+        order = torch.randperm(n, generator=gen, device=gen.device)
+        xs, ys = train.x[order], train.y[order]
+        for start in range(0, n, batch_size):
+            engine.step(xs[start : start + batch_size], ys[start : start + batch_size])
+        metrics = _measure(net, splits, "data training", epoch)
+        on_epoch(epoch, metrics)
+        if patience is None:
+            continue
+        if metrics["val"][1] > best_acc:
+            best_acc, best_epoch = metrics["val"][1], epoch
+            best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+        elif epoch - best_epoch >= patience:
+            return DataOutcome(epoch, best_epoch, best_state)
+    if patience is None:
+        return DataOutcome(epochs, epochs, None)
+    return DataOutcome(epochs, best_epoch, best_state)

@@ -1,0 +1,83 @@
+"""Per-epoch history rows, weight snapshots and progress lines for one training phase."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+
+import pandas as pd
+import torch
+
+from ..analysis.measures import alignment_angles, effective_rank
+from .network import MLP
+
+
+def weight_metrics(net: MLP, with_rank: bool) -> dict[str, float]:
+    """Mean W-B alignment angle of every layer whose feedback is used (l >= 1), and
+    optionally the effective rank of every layer's W."""
+    out = {}
+    for i, layer in enumerate(net.layers):
+        if i >= 1:
+            out[f"angle_{i}"] = float(alignment_angles(layer.weight, layer.feedback).nanmean())
+        if with_rank:
+            out[f"erank_{i}"] = effective_rank(layer.weight.detach())
+    return out
+
+
+class Recorder:
+    def __init__(
+        self,
+        net: MLP,
+        phase: str,
+        total_epochs: int,
+        label: str = "",
+        with_rank: bool = False,
+        snapshot_layers: Sequence[int] = (),
+        stream=sys.stderr,
+    ):
+        self.net, self.phase, self.total_epochs = net, phase, total_epochs
+        self.label, self.with_rank, self.stream = label, with_rank, stream
+        self.snapshot_layers = [i % len(net.layers) for i in snapshot_layers]
+        self.rows: list[dict] = []
+        self.snapshots: dict[int, list[torch.Tensor]] = {i: [] for i in self.snapshot_layers}
+        self.snapshot_epochs: list[int] = []
+        self._start = time.perf_counter()
+        self._every = max(1, total_epochs // 20)
+
+    def __call__(self, epoch: int, metrics: dict[str, tuple[float, float]]) -> None:
+        weights = weight_metrics(self.net, self.with_rank)
+        for split, (loss, acc) in metrics.items():
+            self.rows.append(
+                {
+                    "phase": self.phase,
+                    "epoch": epoch,
+                    "split": split,
+                    "loss": loss,
+                    "acc": acc,
+                    **weights,
+                }
+            )
+        for i in self.snapshot_layers:
+            self.snapshots[i].append(self.net.layers[i].weight.detach().cpu().clone())
+        self.snapshot_epochs.append(epoch)
+        if epoch % self._every == 0 or epoch == self.total_epochs:
+            parts = [f"{s} loss={loss:.4f} acc={acc:.4f}" for s, (loss, acc) in metrics.items()]
+            parts += [f"{k}={v:.2f}" for k, v in weights.items() if k.startswith("angle")]
+            elapsed = time.perf_counter() - self._start
+            print(
+                f"[{self.label} {self.phase}] epoch {epoch}/{self.total_epochs} "
+                f"{' '.join(parts)} ({elapsed:.1f}s)",
+                file=self.stream,
+                flush=True,
+            )
+
+    def history(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows)
+
+    def snapshot_tensors(self) -> dict[str, torch.Tensor]:
+        """Tensor-only dict: `epochs` and `layers.{i}.weight` stacked over epochs."""
+        out = {"epochs": torch.tensor(self.snapshot_epochs)}
+        for i, weights in self.snapshots.items():
+            out[f"layers.{i}.weight"] = torch.stack(weights)
+        return out

@@ -1,0 +1,14 @@
+"""Feedback alignment (Lillicrap et al., 2016): the error travels down a fixed random matrix.
+
+B is stored in W's shape (out, in), so the paper's `B_l delta_{l+1}` (with the paper's
+B of shape (in, out)) is `delta @ B` here, and "W aligned with B" compares W with B
+column by column.
+"""
+
+import torch
+
+NAME = "fa"
+
+
+def propagate(delta: torch.Tensor, weight: torch.Tensor, feedback: torch.Tensor) -> torch.Tensor:
+    return delta @ feedback

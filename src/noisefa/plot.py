@@ -1,0 +1,48 @@
+"""Draw one paper figure as PNG and PDF.
+
+python -m noisefa.plot --figure fig2b --out results/figures/fig2b --collected DIR --stats FILE
+"""
+
+from __future__ import annotations
+
+import argparse
+from importlib import import_module
+from pathlib import Path
+
+import pandas as pd
+
+from .catalogue import FIGURES
+from .cli import log, run
+from .collected import Collected
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="noisefa.plot", description=__doc__)
+    parser.add_argument("--figure", required=True, choices=sorted(FIGURES))
+    parser.add_argument(
+        "--out", type=Path, required=True, help="path prefix; .png and .pdf are added"
+    )
+    parser.add_argument("--collected", type=Path, help="the study's collected tables")
+    parser.add_argument("--stats", type=Path, help="the study's statistics CSV")
+    parser.add_argument("--data-dir", type=Path, help="staged data (figures that show images)")
+    parser.add_argument("--noise", help="noise tag (figures that show noise)")
+    args = parser.parse_args(argv)
+    from .figures.style import FigureInputs, apply_style, save_figure
+
+    spec = FIGURES[args.figure]
+    apply_style()
+    inputs = FigureInputs(
+        collected=Collected(args.collected) if args.collected else None,
+        stats=pd.read_csv(args.stats) if args.stats else None,
+        data_dir=args.data_dir,
+        noise=args.noise,
+    )
+    draw = getattr(import_module(f"noisefa.figures.{spec.study}"), spec.id)
+    fig = draw(inputs)
+    fig.suptitle(fig._suptitle.get_text() if fig._suptitle else spec.title, fontsize=9)
+    paths = save_figure(fig, args.out)
+    log(f"{args.figure}: {', '.join(map(str, paths))}")
+
+
+if __name__ == "__main__":
+    run(main)

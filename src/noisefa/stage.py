@@ -1,0 +1,58 @@
+"""Stage one dataset split.
+
+python -m noisefa.stage --dataset mnist --split train --out-dir results/data --cache-root DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .cli import log, run
+from .data.registry import DATASETS, SPLITS
+from .data.sources import mirror_dirs
+from .data.staging import stage_split
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="noisefa.stage", description=__doc__)
+    parser.add_argument("--dataset", required=True, choices=sorted(DATASETS))
+    parser.add_argument("--split", required=True, choices=SPLITS)
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        required=True,
+        help="data folder; writes <out-dir>/<dataset>/<split>.npz and .json",
+    )
+    parser.add_argument(
+        "--cache-root",
+        type=Path,
+        required=True,
+        help="torchvision root that verified files are linked or downloaded into",
+    )
+    parser.add_argument(
+        "--mirror",
+        action="append",
+        default=[],
+        help="mirror directory searched before downloading (repeatable)",
+    )
+    parser.add_argument("--download", action=argparse.BooleanOptionalAction, default=True)
+    args = parser.parse_args(argv)
+    out = args.out_dir / args.dataset
+    record = stage_split(
+        args.dataset,
+        args.split,
+        out / f"{args.split}.npz",
+        out / f"{args.split}.json",
+        mirror_dirs(args.mirror),
+        args.cache_root.resolve(),
+        args.download,
+    )
+    log(
+        f"staged {args.dataset} {args.split}: {record['n']} images from {record['source']} "
+        f"{record['location']} in {record['seconds']}s"
+    )
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,29 @@
+"""A study's statistical tests.
+
+python -m noisefa.stats --study fast_learning --collected DIR --out FILE.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .analysis.studies import STUDIES, study_statistics
+from .cli import log, run
+from .collected import Collected
+from .files import write_csv
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="noisefa.stats", description=__doc__)
+    parser.add_argument("--study", required=True, choices=STUDIES)
+    parser.add_argument("--collected", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    frame = study_statistics(args.study, Collected(args.collected))
+    write_csv(args.out, frame)
+    log(f"{args.study}: {len(frame)} tests -> {args.out}")
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,40 @@
+rule stage_split:
+    output:
+        npz=f"{DATA}/{{dataset}}/{{split}}.npz",
+        record=f"{DATA}/{{dataset}}/{{split}}.json",
+    log:
+        f"{RESULTS}/logs/stage_split/{{dataset}}-{{split}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/stage_split/{{dataset}}-{{split}}.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        data=lambda wc, output: data_root(output.npz),
+        mirrors=mirror_args(),
+        download="--download" if config["data"]["download"] else "--no-download",
+        # One torchvision root per job: parallel jobs never extract into the same folder.
+        cache=lambda wc: f"{DATA}/.torchvision/{wc.dataset}-{wc.split}",
+    shell:
+        "python -m noisefa.stage --dataset {wildcards.dataset} --split {wildcards.split}"
+        " --out-dir {params.data:q} --cache-root {params.cache:q} {params.mirrors} {params.download}"
+        " > {log:q} 2>&1"
+
+
+rule make_split:
+    input:
+        train=f"{DATA}/{{dataset}}/train.npz",
+        test=f"{DATA}/{{dataset}}/test.npz",
+    output:
+        indices=f"{DATA}/{{dataset}}/splits/{{split_tag}}.npz",
+        record=f"{DATA}/{{dataset}}/splits/{{split_tag}}.json",
+    log:
+        f"{RESULTS}/logs/make_split/{{dataset}}-{{split_tag}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/make_split/{{dataset}}-{{split_tag}}.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        data=lambda wc, input: data_root(input.train),
+    shell:
+        "python -m noisefa.split --dataset {wildcards.dataset} --tag {wildcards.split_tag}"
+        " --data-dir {params.data:q} > {log:q} 2>&1"
