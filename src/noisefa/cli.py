@@ -89,6 +89,11 @@ def provenance(device: torch.device, started: float) -> dict:
     return info
 
 
+PATH_PARAMS = ("pretrained", "start_from", "data_dir", "out_dir")
+
+
 def config_hash(params: dict) -> str:
-    """A short hash of a job's parameters (same parameters, same hash, on any machine)."""
-    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+    """A short hash of a job's parameters, the same on any machine: file locations are
+    left out (the checksums of input checkpoints are in the parameters instead)."""
+    content = {k: v for k, v in params.items() if k not in PATH_PARAMS}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]

@@ -19,7 +19,9 @@ def weight_metrics(net: MLP, with_rank: bool) -> dict[str, float]:
     out = {}
     for i, layer in enumerate(net.layers):
         if i >= 1:
-            out[f"angle_{i}"] = float(alignment_angles(layer.weight, layer.feedback).nanmean())
+            out[f"angle_{i}"] = float(
+                alignment_angles(layer.weight.detach(), layer.feedback).nanmean()
+            )
         if with_rank:
             out[f"erank_{i}"] = effective_rank(layer.weight.detach())
     return out

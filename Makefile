@@ -1,0 +1,46 @@
+# The two entry points of the README:
+#   make pipeline [PRESET=quick]   set up .venv, then run the whole workflow
+#   make test                      set up .venv, then run the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# GPUs Snakemake may hand to jobs: what nvidia-smi lists (0 on CPU-only machines,
+# so jobs run in parallel on the cores instead of queueing for a GPU slot).
+GPUS ?= $(shell nvidia-smi -L 2>/dev/null | grep -c '^GPU' || true)
+# Offline data: ../shared/data is used as a mirror when it exists.
+MIRROR ?= $(wildcard ../shared/data)
+PRESET ?=
+SNAKEMAKE_ARGS ?=
+
+export NOISEFA_DATA_MIRROR := $(abspath $(MIRROR))
+
+.PHONY: pipeline test lint report clean-results
+
+$(BIN)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+pipeline: $(BIN)/.installed
+	$(BIN)/snakemake --workflow-profile workflow/profiles/default \
+	    --resources gpu=$(or $(GPUS),0) \
+	    $(if $(PRESET),--configfile config/presets/$(PRESET).yaml) $(SNAKEMAKE_ARGS)
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/snakefmt --check Snakefile workflow
+	$(BIN)/snakemake --lint
+
+report: $(BIN)/.installed
+	$(BIN)/snakemake --workflow-profile workflow/profiles/default \
+	    $(if $(PRESET),--configfile config/presets/$(PRESET).yaml) \
+	    --report results/report.html
+
+clean-results:
+	rm -rf results .snakemake

@@ -1,0 +1,144 @@
+"""Staging from the real mirror files, verification, and seeded class-balanced splits."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from noisefa.data.loading import load_split_tensors
+from noisefa.data.registry import DATASETS, get_dataset
+from noisefa.data.sources import find_split
+from noisefa.data.splits import SplitRequest, make_split
+from noisefa.errors import DataError
+from noisefa.files import md5sum
+
+
+def test_mnist_stages_from_the_real_files(staged_data, mirror):
+    record = json.loads((staged_data / "mnist" / "train.json").read_text())
+    assert record["n"] == 60000 and record["source"] == "mirror"
+    assert record["class_counts"][:3] == [5923, 6742, 5958]
+    assert record["mean"][0] == pytest.approx(0.1307, abs=1e-4)
+    assert record["std"][0] == pytest.approx(0.3081, abs=1e-4)
+    assert {f["md5"] for f in record["files"]} >= {"f68b3c2dcbeaaa9fbdd348bbdeb94873"}
+    with np.load(staged_data / "mnist" / "test.npz") as staged:
+        assert staged["images"].shape == (10000, 28, 28) and staged["images"].dtype == np.uint8
+
+
+def test_staging_never_writes_into_the_mirror(mirror, tmp_path):
+    before = {p: md5sum(p) for p in (mirror / "MNIST" / "raw").iterdir()}
+    find_split(get_dataset("mnist"), "test", [mirror], tmp_path / "cache", download=False)
+    assert {p: md5sum(p) for p in (mirror / "MNIST" / "raw").iterdir()} == before
+
+
+def fake_mirror(mirror, tmp_path, corrupt=None, drop=None):
+    fake = tmp_path / "mirror" / "MNIST" / "raw"
+    fake.mkdir(parents=True)
+    for src in (mirror / "MNIST" / "raw").glob("*.gz"):
+        if src.name == drop:
+            continue
+        shutil.copy(src, fake / src.name)
+    if corrupt:
+        data = bytearray((fake / corrupt).read_bytes())
+        data[100] ^= 0xFF
+        (fake / corrupt).write_bytes(bytes(data))
+    return tmp_path / "mirror"
+
+
+def test_a_corrupt_file_is_an_error_naming_it_and_is_left_alone(mirror, tmp_path):
+    fake = fake_mirror(mirror, tmp_path, corrupt="t10k-labels-idx1-ubyte.gz")
+    before = md5sum(fake / "MNIST/raw/t10k-labels-idx1-ubyte.gz")
+    with pytest.raises(
+        DataError, match=r"t10k-labels-idx1-ubyte\.gz.*torchvision expects ec29112d"
+    ):
+        find_split(get_dataset("mnist"), "test", [fake], tmp_path / "cache", download=True)
+    assert md5sum(fake / "MNIST/raw/t10k-labels-idx1-ubyte.gz") == before
+
+
+def test_a_partial_mirror_names_the_missing_file(mirror, tmp_path):
+    fake = fake_mirror(mirror, tmp_path, drop="train-labels-idx1-ubyte.gz")
+    with pytest.raises(DataError, match="missing: MNIST/raw/train-labels-idx1-ubyte.gz"):
+        find_split(get_dataset("mnist"), "train", [fake], tmp_path / "cache", download=False)
+
+
+def test_missing_data_without_download_says_where_to_put_it(tmp_path):
+    with pytest.raises(DataError, match=r"downloading is off.*NOISEFA_DATA_MIRROR"):
+        find_split(get_dataset("mnist"), "train", [tmp_path], tmp_path / "cache", download=False)
+
+
+def test_registry_reads_checksums_from_torchvision():
+    mnist = get_dataset("mnist")
+    files = dict(mnist.torchvision_files("test"))
+    assert files["MNIST/raw/t10k-images-idx3-ubyte.gz"] == "9fb629c4189551a2d022fa330f9573f3"
+    assert set(DATASETS) == {
+        "mnist",
+        "fashion_mnist",
+        "kmnist",
+        "cifar10",
+        "cifar100",
+        "stl10",
+        "usps",
+    }
+    assert get_dataset("stl10").input_dim == 27648 and get_dataset("cifar100").n_classes == 100
+    with pytest.raises(ValueError, match="known datasets"):
+        get_dataset("imagenet")
+
+
+def labels(n_per_class, classes=10):
+    return np.repeat(np.arange(classes), n_per_class)
+
+
+def test_splits_are_class_balanced_disjoint_and_seeded():
+    train, test = labels(100), labels(50)
+    request = SplitRequest.parse("train500-val100-test200-seed3")
+    a = make_split(train, test, 10, request)
+    assert np.bincount(train[a["train"]]).tolist() == [50] * 10
+    assert np.bincount(train[a["val"]]).tolist() == [10] * 10
+    assert np.bincount(test[a["test"]]).tolist() == [20] * 10
+    assert not set(a["train"]) & set(a["val"])
+    b = make_split(train, test, 10, request)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    c = make_split(train, test, 10, SplitRequest.parse("train500-val100-test200-seed4"))
+    assert not np.array_equal(a["train"], c["train"])
+
+
+def test_percentage_validation_and_all():
+    train, test = labels(100), labels(50)
+    split = make_split(train, test, 10, SplitRequest.parse("trainall-val10pct-testall-seed0"))
+    assert split["val"].size == 100 and split["train"].size == 900 and split["test"].size == 500
+    assert (
+        SplitRequest.parse("trainall-val10pct-testall-seed0").tag
+        == "trainall-val10pct-testall-seed0"
+    )
+
+
+def test_asking_for_more_than_exists_gives_the_numbers():
+    with pytest.raises(DataError, match="CIFAR-10 train: 900 available, 45000 requested"):
+        make_split(labels(100), labels(50), 10, SplitRequest(45000, 100, None, 0), "CIFAR-10")
+    with pytest.raises(DataError, match="class 3: 5 available, 10 requested"):
+        uneven = np.concatenate([labels(20)[labels(20) != 3], np.full(5, 3)])
+        make_split(uneven, labels(50), 10, SplitRequest(100, 0, 100, 0))
+
+
+def test_loaded_tensors_are_normalised_with_the_training_statistics(staged_data):
+    from noisefa import split as split_cli
+
+    split_cli.main(
+        [
+            "--dataset",
+            "mnist",
+            "--tag",
+            "train1000-val0-testall-seed0",
+            "--data-dir",
+            str(staged_data),
+        ]
+    )
+    tensors = load_split_tensors(staged_data, "mnist", "train1000-val0-testall-seed0")
+    assert set(tensors) == {"train", "test"}
+    assert tensors["train"].x.shape == (1000, 784) and len(tensors["test"]) == 10000
+    assert (
+        abs(tensors["test"].x.mean().item()) < 0.05
+        and abs(tensors["test"].x.std().item() - 1) < 0.05
+    )

@@ -1,0 +1,117 @@
+"""The Snakemake workflow: dry run, lint, formatting, config validation and a real smoke run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from noisefa.catalogue import FIGURES
+from tests.conftest import REPO
+
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str, *args, cwd=REPO, env=None, check=True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [str(BIN / name), *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"{name} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def snakemake(*args, cwd=REPO, env=None, check=True):
+    return tool(
+        "snakemake",
+        "--workflow-profile",
+        "workflow/profiles/default",
+        *args,
+        cwd=cwd,
+        env=env,
+        check=check,
+    )
+
+
+def test_paper_scale_dry_run():
+    out = snakemake("-n", "--quiet", "rules").stdout
+    counts = dict(
+        line.split()[:2]
+        for line in out.splitlines()
+        if line[:1].isalpha() and line.split()[-1].isdigit()
+    )
+    assert counts["pretrain_noise"] == "10"
+    assert counts["train_network"] == "30"
+    assert counts["figure"] == str(len(FIGURES))
+
+
+def test_lint_and_formatting_are_clean():
+    tool("snakemake", "--lint")
+    tool("snakefmt", "--check", "Snakefile", "workflow")
+    tool("ruff", "check", "src", "tests")
+    tool("ruff", "format", "--check", "src", "tests")
+
+
+@pytest.mark.parametrize(
+    "overlay, message",
+    [
+        ("studies:\n  fast_learning:\n    epochz: 3\n", "epochz"),
+        ("training:\n  lr: -0.1\n", "lr"),
+        ("studies:\n  fast_learning:\n    methods: [fa, sgd]\n", "sgd"),
+        ("studies:\n  fast_learning:\n    depths: [0]\n", "depths"),
+        ("studies:\n  fast_learning:\n    networks: many\n", "many"),
+    ],
+)
+def test_bad_config_is_rejected_before_anything_runs(tmp_path, overlay, message):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(overlay)
+    result = snakemake("-n", "--configfile", str(bad), check=False)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+
+
+def workflow_copy(tmp_path: Path) -> Path:
+    work = tmp_path / "noisefa"
+    work.mkdir()
+    for name in ("Snakefile", "workflow", "config", "src", "envs"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, work / name)
+    return work
+
+
+@pytest.mark.workflow
+def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
+    work = workflow_copy(tmp_path)
+    offline = tmp_path / "offline.yaml"
+    offline.write_text("data:\n  download: false\n")
+    env = {**os.environ, "NOISEFA_DATA_MIRROR": str(mirror)}
+    args = [
+        "--resources",
+        "gpu=0",
+        "--cores",
+        "2",
+        "--configfile",
+        "config/presets/smoke.yaml",
+        str(offline),
+    ]
+    snakemake(*args, cwd=work, env=env)
+    results = work / "results"
+    for figure in FIGURES:
+        for ext in ("png", "pdf"):
+            assert (results / "figures" / f"{figure}.{ext}").stat().st_size > 5000, figure
+    stats = pd.read_csv(results / "stats" / "fast_learning.csv")
+    assert {"p", "p_holm", "effect_size", "n_a", "statistic"} <= set(stats.columns)
+    assert stats["p"].notna().all()
+    runs = pd.read_csv(results / "collected" / "fast_learning" / "runs.csv")
+    assert len(runs) == 9 and set(runs["method"]) == {"bp", "fa", "fa_noise"}
+    assert (results / "logs" / "train_network").is_dir() and (
+        results / "benchmarks" / "pretrain_noise"
+    ).is_dir()
+    # A second invocation finds everything up to date.
+    again = snakemake(*args, "-n", cwd=work, env=env)
+    assert "Nothing to be done" in again.stdout + again.stderr
