@@ -42,3 +42,14 @@ def test_disabled_studies_ask_for_nothing():
     targets = plan.figure_targets(config)
     assert "results/figures/fig2b.png" in targets
     assert not any("fig1" in t for t in targets)
+
+
+def test_every_figure_has_a_caption_and_a_drawing_function():
+    import importlib
+
+    from noisefa.catalogue import FIGURES
+
+    for figure, spec in FIGURES.items():
+        caption = REPO / "workflow" / "report" / "figures" / f"{figure}.rst"
+        assert caption.is_file() and len(caption.read_text()) > 100, figure
+        assert callable(getattr(importlib.import_module(f"noisefa.figures.{spec.study}"), figure))

@@ -105,7 +105,9 @@ def figure_targets(config: dict) -> list[str]:
 
 
 def stats_targets(config: dict) -> list[str]:
-    return [f"{RESULTS}/stats/{name}.csv" for name in enabled_studies(config)]
+    """Statistics for every enabled study that trains networks (has run-based figures)."""
+    with_runs = {f.study for f in FIGURES.values() if f.uses_runs}
+    return [f"{RESULTS}/stats/{name}.csv" for name in enabled_studies(config) if name in with_runs]
 
 
 def figure_study(figure: str) -> str:

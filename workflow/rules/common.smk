@@ -20,6 +20,7 @@ prepend_to_env("PYTHONPATH", SRC)
 
 from noisefa import plan  # noqa: E402
 from noisefa.catalogue import FIGURES  # noqa: E402
+from noisefa.data.ood import OOD_SETS  # noqa: E402
 from noisefa.data.registry import DATASETS  # noqa: E402
 from noisefa.learning.methods import METHODS  # noqa: E402
 from noisefa.naming import NOISE_TAG_PATTERN  # noqa: E402
@@ -47,6 +48,7 @@ wildcard_constraints:
     method="|".join(METHODS),
     study="|".join(config["studies"]),
     figure="|".join(FIGURES),
+    ood_set="|".join(OOD_SETS),
 
 
 def data_root(staged_file):
@@ -94,13 +96,30 @@ def get_study_pretrain_summaries(wildcards):
 
 def get_figure_inputs(wildcards):
     spec = FIGURES[wildcards.figure]
-    inputs = {
-        "collected": f"{RESULTS}/collected/{spec.study}/runs.csv",
-        "stats": f"{RESULTS}/stats/{spec.study}.csv",
-    }
+    inputs = {}
+    if spec.uses_runs:
+        inputs["collected"] = f"{RESULTS}/collected/{spec.study}/runs.csv"
+        inputs["stats"] = f"{RESULTS}/stats/{spec.study}.csv"
     if spec.samples_of:
         inputs["staged"] = f"{DATA}/{spec.samples_of}/train.npz"
+    inputs["ood"] = [f"{DATA}/ood/{name}.npz" for name in spec.ood_sets]
     return inputs
+
+
+def figure_arguments(wildcards, input):
+    """The plot CLI's optional arguments for what this figure reads."""
+    spec, args = FIGURES[wildcards.figure], []
+    if spec.uses_runs:
+        args += [
+            "--collected",
+            str(Path(input.collected).parent),
+            "--stats",
+            input.stats,
+        ]
+    if spec.samples_of or spec.ood_sets:
+        staged = input.staged if spec.samples_of else input.ood[0]
+        args += ["--data-dir", data_root(staged)]
+    return " ".join(shlex.quote(a) for a in args)
 
 
 def figure_caption(wildcards):

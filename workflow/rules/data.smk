@@ -38,3 +38,28 @@ rule make_split:
     shell:
         "python -m noisefa.split --dataset {wildcards.dataset} --tag {wildcards.split_tag}"
         " --data-dir {params.data:q} > {log:q} 2>&1"
+
+
+rule make_ood_set:
+    input:
+        mnist=f"{DATA}/mnist/test.npz",
+        usps=lambda wc: f"{DATA}/usps/test.npz" if wc.ood_set == "usps28" else [],
+    output:
+        images=f"{DATA}/ood/{{ood_set}}.npz",
+        record=f"{DATA}/ood/{{ood_set}}.json",
+    log:
+        f"{RESULTS}/logs/make_ood_set/{{ood_set}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/make_ood_set/{{ood_set}}.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        data=lambda wc, input: data_root(input.mnist),
+        seed=config["studies"]["ood"]["seed"],
+        translate=config["studies"]["ood"]["translate"],
+        scale=" ".join(map(str, config["studies"]["ood"]["scale"])),
+        rotate=config["studies"]["ood"]["rotate"],
+    shell:
+        "python -m noisefa.make_ood --set {wildcards.ood_set} --data-dir {params.data:q}"
+        " --seed {params.seed} --translate {params.translate} --scale {params.scale}"
+        " --rotate {params.rotate} > {log:q} 2>&1"

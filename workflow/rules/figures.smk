@@ -19,16 +19,10 @@ rule figure:
     conda:
         CONDA_ENV
     params:
-        data=lambda wc, input: (
-            f"--data-dir {shlex.quote(data_root(input.staged))}"
-            if "staged" in input.keys()
-            else ""
-        ),
         prefix=lambda wc, output: output.png[: -len(".png")],
-        collected=lambda wc, input: str(Path(input.collected).parent),
-        noise=lambda wc: plan.noise_for(config, FIGURES[wc.figure].study),
+        inputs=figure_arguments,
+        noise=lambda wc: plan.noise_for(config, "noise_alignment"),
         caption=figure_caption,
     shell:
         "python -m noisefa.plot --figure {wildcards.figure} --out {params.prefix:q}"
-        " --collected {params.collected:q} --stats {input.stats:q} {params.data}"
-        " --noise {params.noise} > {log:q} 2>&1"
+        " {params.inputs} --noise {params.noise} > {log:q} 2>&1"

@@ -42,10 +42,11 @@ class DatasetInfo:
             # torchvision's MNIST-family classes check all four files whichever split is read.
             return [(f"{cls.__name__}/raw/{fname}", md5) for fname, md5 in cls.resources]
         if self.layout == "cifar":
-            batches = cls.train_list if split == "train" else cls.test_list
-            meta = (cls.meta["filename"], cls.meta["md5"])
-            return [(f"{cls.base_folder}/{fname}", md5) for fname, md5 in [*batches, meta]]
+            # torchvision's CIFAR classes also check every batch of both splits.
+            batches = [*cls.train_list, *cls.test_list, (cls.meta["filename"], cls.meta["md5"])]
+            return [(f"{cls.base_folder}/{fname}", md5) for fname, md5 in batches]
         if self.layout == "stl":
+            # The labelled images only: noisefa never reads the 2.5 GB unlabeled split.
             files = cls.train_list[:2] if split == "train" else cls.test_list
             return [(f"{cls.base_folder}/{fname}", md5) for fname, md5 in files]
         if self.layout == "usps":

@@ -59,6 +59,13 @@ def _link(src: Path, dst: Path) -> None:
     dst.symlink_to(src)
 
 
+def _drop_links(root: Path) -> None:
+    if root.is_dir():
+        for path in root.rglob("*"):
+            if path.is_symlink():
+                path.unlink()
+
+
 def _torchvision_files_in(info: DatasetInfo, split: str, mirror: Path) -> list[tuple] | None:
     """Verified (src, relative path, md5) files for the split, or None if the mirror lacks it."""
     wanted = info.torchvision_files(split)
@@ -78,18 +85,41 @@ def _torchvision_files_in(info: DatasetInfo, split: str, mirror: Path) -> list[t
     return [(src, rel, verify_md5(src, md5)) for src, rel, md5 in present]
 
 
+def read_stl10_binary(folder: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """STL-10's binary format, parsed as torchvision's STL10 does (column-major images,
+    labels 1..10). Its constructor is not used because it also insists on the 2.5 GB
+    unlabeled file, which no study reads."""
+    labels = np.fromfile(folder / f"{split}_y.bin", dtype=np.uint8).astype(np.int64) - 1
+    images = np.fromfile(folder / f"{split}_X.bin", dtype=np.uint8).reshape(-1, 3, 96, 96)
+    if images.shape[0] != labels.size:
+        raise DataError(
+            f"STL-10 {split}: {images.shape[0]} images but {labels.size} labels in {folder}"
+        )
+    return np.transpose(images, (0, 3, 2, 1)), labels  # -> (N, H, W, C)
+
+
 def _read_torchvision(
     info: DatasetInfo, split: str, root: Path, download: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     cls, train = info.tv_class, split == "train"
     if info.layout == "stl":
-        ds = cls(root=str(root), split=split, download=download)
-        images, labels = np.transpose(ds.data, (0, 2, 3, 1)), ds.labels
+        folder = root / cls.base_folder
+        if download or not (folder / f"{split}_X.bin").is_file():
+            from torchvision.datasets.utils import extract_archive
+
+            archive = root / cls.filename
+            if archive.is_file():  # a verified tarball from a mirror
+                extract_archive(str(archive), str(root))
+            else:
+                cls(root=str(root), split=split, download=download)
+        images, labels = read_stl10_binary(folder, split)
     elif info.layout == "usps":
         ds = cls(root=str(root), train=train, download=download)
         images, labels = ds.data, ds.targets
-    else:  # idx and cifar: idx extracts its .gz files on download=True when they verify
-        ds = cls(root=str(root), train=train, download=download or info.layout == "idx")
+    else:
+        # idx and cifar: with every file present and verified, torchvision's download()
+        # only extracts them (.gz / tarball); it fetches nothing.
+        ds = cls(root=str(root), train=train, download=True)
         images, labels = ds.data, ds.targets
     images = images.numpy() if hasattr(images, "numpy") else np.asarray(images)
     labels = labels.numpy() if hasattr(labels, "numpy") else np.asarray(labels)
@@ -174,6 +204,7 @@ def find_split(
             f"{info.arrays_file(split)} in a mirror (config data.mirrors or ${MIRROR_ENV}), "
             "or set data.download: true on a machine with internet."
         )
+    _drop_links(cache_root)  # a download must never write through a link into a mirror
     try:
         images, labels = _read_torchvision(info, split, cache_root, download=True)
     except Exception as exc:
