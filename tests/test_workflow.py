@@ -88,7 +88,7 @@ def workflow_copy(tmp_path: Path) -> Path:
 def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
     work = workflow_copy(tmp_path)
     offline = tmp_path / "offline.yaml"
-    offline.write_text("data:\n  download: false\n")
+    offline.write_text("data:\n  download: false\n  allow_missing: true\n")
     env = {**os.environ, "NOISEFA_DATA_MIRROR": str(mirror)}
     args = [
         "--resources",

@@ -25,9 +25,10 @@ SECTIONS = {
     "4.1": "4.1 Weight alignment during random noise training (Fig 1, S1)",
     "4.2": "4.2 Fast learning after noise pretraining (Fig 2, S2-S3)",
     "4.3": "4.3 Pre-regularisation and robust generalisation (Fig 4, 5, S12-S18)",
+    "4.4": "4.4 Task-agnostic fast learning (Fig 6, S19)",
 }
 
-_S41, _S42, _S43 = SECTIONS["4.1"], SECTIONS["4.2"], SECTIONS["4.3"]
+_S41, _S42, _S43, _S44 = SECTIONS["4.1"], SECTIONS["4.2"], SECTIONS["4.3"], SECTIONS["4.4"]
 _TRANSFORMED = ("mnist_translate", "mnist_scale", "mnist_rotate")
 
 FIGURES: dict[str, FigureSpec] = {
@@ -39,6 +40,12 @@ FIGURES: dict[str, FigureSpec] = {
         ),
         FigureSpec(
             "figS1", "noise_alignment", _S41, "Random noise used for pretraining", uses_runs=False
+        ),
+        FigureSpec(
+            "fig1f",
+            "noise_conditions",
+            _S41,
+            "Alignment after noise of other stds and distributions",
         ),
         FigureSpec("fig2b", "fast_learning", _S42, "MNIST test accuracy and learning speed (AUC)"),
         FigureSpec(
@@ -52,6 +59,26 @@ FIGURES: dict[str, FigureSpec] = {
             uses_runs=False,
             samples_of="mnist",
         ),
+        FigureSpec("fig2d", "trajectory", _S42, "Trajectory of the last layer's W toward B (PCA)"),
+        FigureSpec(
+            "fig2e", "trajectory", _S42, "Distance of W to B after noise and after data training"
+        ),
+        FigureSpec("fig2f", "trajectory", _S42, "Order dependence of the trajectory (PCA)"),
+        FigureSpec("fig2g", "trajectory", _S42, "Distance of W to B for both training orders"),
+        FigureSpec("fig3", "benchmark", _S42, "Accuracy at convergence per dataset and depth"),
+        FigureSpec("fig4b", "spectrum", _S43, "Read-out probability on noise inputs"),
+        FigureSpec("fig4c", "spectrum", _S43, "Singular value spectrum of the first layer"),
+        FigureSpec(
+            "fig4d", "spectrum", _S43, "Effective rank of the first layer during noise training"
+        ),
+        FigureSpec("figS12", "spectrum", _S43, "Spectra and effective rank of every layer"),
+        FigureSpec("fig4e", "generalization", _S43, "Generalisation error during training"),
+        FigureSpec("fig4f", "generalization", _S43, "Generalisation error per training-set size"),
+        FigureSpec("fig4g", "gram_rank", _S43, "Gram-matrix effective rank"),
+        FigureSpec("fig4h", "gram_rank", _S43, "Gram-matrix effective rank per depth"),
+        FigureSpec("fig5a", "ood", _S43, "In-distribution accuracy of the OOD networks"),
+        FigureSpec("fig5b", "ood", _S43, "Accuracy on transformed MNIST"),
+        FigureSpec("fig5c", "ood", _S43, "Accuracy on USPS"),
         FigureSpec(
             "figS17",
             "ood",
@@ -70,8 +97,25 @@ FIGURES: dict[str, FigureSpec] = {
             samples_of="mnist",
             ood_sets=("usps28",),
         ),
+        FigureSpec("fig6a", "meta_loss", _S44, "Meta-loss during noise training"),
+        FigureSpec(
+            "fig6b", "adaptation", _S44, "Trajectories of W while adapting to each task (PCA)"
+        ),
+        FigureSpec("fig6c", "adaptation", _S44, "Adaptation to each task"),
     )
 }
+
+
+# Studies with a post-hoc evaluation (`noisefa.evaluations.<study>`, evaluation.csv).
+EVALUATED = (
+    "trajectory",
+    "spectrum",
+    "gram_rank",
+    "ood",
+    "adaptation",
+    "noise_conditions",
+    "meta_loss",
+)
 
 
 def figures_of(study: str) -> list[str]:

@@ -17,8 +17,8 @@ import pandas as pd
 from .cli import log, run
 from .files import read_json, write_csv
 
-RUN_KEYS = ["dataset", "depth", "method", "seed"]
-PRETRAIN_KEYS = ["dims", "noise", "seed"]
+RUN_KEYS = ["dataset", "depth", "variant", "method", "seed"]
+PRETRAIN_KEYS = ["dims", "init", "noise", "seed"]
 
 
 def _flatten(prefix: str, value, out: dict) -> None:

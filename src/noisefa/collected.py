@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+TEXT_COLUMNS = {"dataset", "variant", "method", "stage", "measure", "item"}
+
 
 class Collected:
     def __init__(self, folder: str | Path):
@@ -38,3 +40,13 @@ class Collected:
     @cached_property
     def pretrain_angles(self) -> pd.DataFrame:
         return self._read("pretrain_angles")
+
+    @cached_property
+    def evaluation(self) -> pd.DataFrame:
+        """The study's post-hoc measurements (`noisefa.evaluate`), for studies that have them.
+
+        Text columns stay text: an empty dataset or item is "", not NaN."""
+        table = self._read("evaluation")
+        for column in TEXT_COLUMNS & set(table.columns):
+            table[column] = table[column].fillna("").astype(str)
+        return table

@@ -6,6 +6,7 @@ python -m noisefa.plot --figure fig2b --out results/figures/fig2b --collected DI
 from __future__ import annotations
 
 import argparse
+import json
 from importlib import import_module
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stats", type=Path, help="the study's statistics CSV")
     parser.add_argument("--data-dir", type=Path, help="staged data (figures that show images)")
     parser.add_argument("--noise", help="noise tag (figures that show noise)")
+    parser.add_argument("--params", default="{}", help="study settings as JSON")
     args = parser.parse_args(argv)
     from .figures.style import FigureInputs, apply_style, save_figure
 
@@ -36,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
         stats=pd.read_csv(args.stats) if args.stats else None,
         data_dir=args.data_dir,
         noise=args.noise,
+        params=json.loads(args.params),
     )
     draw = getattr(import_module(f"noisefa.figures.{spec.study}"), spec.id)
     fig = draw(inputs)

@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> None:
             "kind": "pretrain",
             "seed": args.seed,
             "dims": args.dims,
+            "init": args.init,
             "noise": args.noise,
             "params": params,
             "config_hash": config_hash(params),

@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--snapshot-layers", type=int, nargs="*", default=[])
     parser.add_argument("--out-dir", type=Path, required=True)
+    parser.add_argument("--study", default="", help="label recorded in summary.json")
+    parser.add_argument("--variant", default="base", help="label of the study's condition")
     add_compute_arguments(parser)
     args = parser.parse_args(argv)
 
@@ -150,14 +152,15 @@ def main(argv: list[str] | None = None) -> None:
         params["pretrained_md5"] = md5sum(args.pretrained)
     out = args.out_dir
     save_network(out / "model.pt", net)
-    if args.snapshot_layers:
-        save_tensors(out / "snapshots.pt", recorder.snapshot_tensors())
+    save_tensors(out / "snapshots.pt", recorder.snapshot_tensors())
     write_csv(out / "history.csv", history)
     write_csv(out / "angles.csv", per_neuron_angles(net, "trained"))
     write_json(
         out / "summary.json",
         {
             "kind": "train",
+            "study": args.study,
+            "variant": args.variant,
             "dataset": args.dataset,
             "depth": args.depth,
             "method": args.method,

@@ -1,3 +1,4 @@
+import json
 import os
 import shlex
 import sys
@@ -19,7 +20,7 @@ sys.path.insert(0, SRC)
 prepend_to_env("PYTHONPATH", SRC)
 
 from noisefa import plan  # noqa: E402
-from noisefa.catalogue import FIGURES  # noqa: E402
+from noisefa.catalogue import EVALUATED, FIGURES, SECTIONS  # noqa: E402
 from noisefa.data.ood import OOD_SETS  # noqa: E402
 from noisefa.data.registry import DATASETS  # noqa: E402
 from noisefa.learning.methods import METHODS  # noqa: E402
@@ -45,10 +46,13 @@ wildcard_constraints:
     noise=NOISE_TAG_PATTERN,
     seed=r"\d+",
     depth=r"\d+",
+    variant=r"[A-Za-z0-9._+-]+",
+    init="he_normal|xavier_normal|he_uniform",
     method="|".join(METHODS),
     study="|".join(config["studies"]),
     figure="|".join(FIGURES),
     ood_set="|".join(OOD_SETS),
+    table="table1|tableS5",
 
 
 def data_root(staged_file):
@@ -57,7 +61,11 @@ def data_root(staged_file):
 
 
 def get_final_outputs():
-    return plan.figure_targets(config) + plan.stats_targets(config)
+    return (
+        plan.figure_targets(config)
+        + plan.stats_targets(config)
+        + plan.table_targets(config)
+    )
 
 
 def mirror_args():
@@ -66,31 +74,72 @@ def mirror_args():
 
 def run_key(wildcards):
     return plan.RunKey(
-        wildcards.dataset, int(wildcards.depth), wildcards.method, int(wildcards.seed)
+        wildcards.study,
+        wildcards.dataset,
+        int(wildcards.depth),
+        wildcards.variant,
+        wildcards.method,
+        int(wildcards.seed),
     )
+
+
+def run_settings(wildcards):
+    return plan.run_settings(config, run_key(wildcards))
 
 
 def get_pretrained_model(wildcards):
     """The noise-pretrained checkpoint a run starts from ([] for other methods)."""
-    folder = plan.run_pretrain_dir(config, wildcards.study, run_key(wildcards))
-    return [f"{folder}/model.pt"] if folder else []
+    pretrain = run_settings(wildcards).pretrain
+    return [f"{pretrain.path}/model.pt"] if pretrain else []
 
 
 def get_run_split(wildcards):
-    tag = plan.split_tag(config, wildcards.study)
-    return f"{DATA}/{wildcards.dataset}/splits/{tag}.npz"
+    return f"{DATA}/{wildcards.dataset}/splits/{run_settings(wildcards).split}.npz"
 
 
 def get_study_run_summaries(wildcards):
     return [
-        f"{plan.run_dir(wildcards.study, key)}/summary.json"
-        for key in plan.run_keys(config, wildcards.study)
+        f"{key.path}/summary.json" for key in plan.study_runs(config, wildcards.study)
     ]
+
+
+def get_evaluation_inputs(wildcards):
+    """Everything a study's evaluation reads: runs, pretrainings, other jobs, data."""
+    study = wildcards.study
+    inputs = {
+        "runs": get_study_run_summaries(wildcards),
+        "pretrains": get_study_pretrain_summaries(wildcards),
+        "jobs": plan.study_job_outputs(config, study),
+    }
+    if study in ("gram_rank", "ood"):
+        datasets = {key.dataset for key in plan.study_runs(config, study)}
+        inputs["staged"] = [f"{DATA}/{d}/test.npz" for d in sorted(datasets)]
+    if study == "ood":
+        inputs["ood"] = [f"{DATA}/ood/{name}.npz" for name in OOD_SETS]
+    return inputs
+
+
+def evaluation_arguments(wildcards, input):
+    """The evaluate CLI's arguments: job folders (or tables) and the data folder."""
+    folder = lambda paths: [str(Path(p).parent) for p in paths]  # noqa: E731
+    args = ["--runs", *folder(input.runs), "--pretrains", *folder(input.pretrains)]
+    jobs = list(input.jobs)
+    args += ["--extra", *(folder(jobs) if wildcards.study == "trajectory" else jobs)]
+    if "staged" in input.keys():
+        args += ["--data-dir", data_root(input.staged[0])]
+    return " ".join(shlex.quote(a) for a in args)
+
+
+def study_parameters(wildcards):
+    """Study settings an evaluation needs, as JSON."""
+    cfg = plan.study(config, wildcards.study)
+    return json.dumps({k: cfg[k] for k in ("readout_samples",) if k in cfg})
 
 
 def get_study_pretrain_summaries(wildcards):
     return [
-        f"{d}/summary.json" for d in plan.study_pretrain_dirs(config, wildcards.study)
+        f"{key.path}/summary.json"
+        for key in plan.study_pretrains(config, wildcards.study)
     ]
 
 
@@ -100,6 +149,8 @@ def get_figure_inputs(wildcards):
     if spec.uses_runs:
         inputs["collected"] = f"{RESULTS}/collected/{spec.study}/runs.csv"
         inputs["stats"] = f"{RESULTS}/stats/{spec.study}.csv"
+        if spec.study in EVALUATED:
+            inputs["evaluation"] = f"{RESULTS}/collected/{spec.study}/evaluation.csv"
     if spec.samples_of:
         inputs["staged"] = f"{DATA}/{spec.samples_of}/train.npz"
     inputs["ood"] = [f"{DATA}/ood/{name}.npz" for name in spec.ood_sets]
@@ -126,3 +177,13 @@ def figure_caption(wildcards):
     return (
         Path(workflow.basedir) / "workflow/report/figures" / f"{wildcards.figure}.rst"
     ).read_text()
+
+
+def run_options(settings):
+    """Optional train CLI flags of a run's settings."""
+    options = []
+    if settings.patience is not None:
+        options.append(f"--patience {settings.patience}")
+    if settings.snapshots:
+        options.append("--snapshot-layers -1")
+    return " ".join(options)

@@ -23,3 +23,116 @@ rule collect_study:
     shell:
         "python -m noisefa.collect --runs {input.runs:q} --pretrains {input.pretrains:q}"
         " --out-dir {params.out_dir:q} > {log:q} 2>&1"
+
+
+rule evaluate_study:
+    input:
+        unpack(get_evaluation_inputs),
+    output:
+        f"{RESULTS}/collected/{{study}}/evaluation.csv",
+    log:
+        f"{RESULTS}/logs/evaluate_study/{{study}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/evaluate_study/{{study}}.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        arguments=evaluation_arguments,
+        study_parameters=study_parameters,
+    shell:
+        "python -m noisefa.evaluate --study {wildcards.study} {params.arguments}"
+        " --params {params.study_parameters:q} --out {output:q} > {log:q} 2>&1"
+
+
+rule noise_condition:
+    output:
+        f"{RESULTS}/runs/noise_conditions/{{dataset}}/depth{{depth}}/{{noise}}.csv",
+    log:
+        f"{RESULTS}/logs/noise_condition/{{dataset}}/depth{{depth}}/{{noise}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/noise_condition/{{dataset}}/depth{{depth}}/{{noise}}.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        gpu=1,
+    params:
+        dims=lambda wc: "x".join(map(str, plan.dims(config, wc.dataset, int(wc.depth)))),
+        trials=lambda wc: plan.study(config, "noise_conditions")["trials"],
+        init=config["training"]["init"],
+        batch_size=config["pretraining"]["batch_size"],
+        lr=config["pretraining"]["lr"],
+        epoch_samples=config["pretraining"]["epoch_samples"],
+    shell:
+        "python -m noisefa.noise_conditions --dims {params.dims} --noise {wildcards.noise}"
+        " --trials {params.trials} --init {params.init} --batch-size {params.batch_size}"
+        " --lr {params.lr} --epoch-samples {params.epoch_samples} --out {output:q}"
+        " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
+
+
+rule noise_after_data:
+    input:
+        model=f"{RESULTS}/runs/fast_learning/{{dataset}}/depth{{depth}}/base/fa/seed{{seed}}/model.pt",
+    output:
+        model=f"{RESULTS}/runs/trajectory/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/model.pt",
+        history=f"{RESULTS}/runs/trajectory/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/history.csv",
+        angles=f"{RESULTS}/runs/trajectory/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/angles.csv",
+        snapshots=f"{RESULTS}/runs/trajectory/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/snapshots.pt",
+        summary=f"{RESULTS}/runs/trajectory/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/summary.json",
+    log:
+        f"{RESULTS}/logs/noise_after_data/{{dataset}}/depth{{depth}}/seed{{seed}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/noise_after_data/{{dataset}}/depth{{depth}}/seed{{seed}}.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        gpu=1,
+    params:
+        dims=lambda wc: "x".join(map(str, plan.dims(config, wc.dataset, int(wc.depth)))),
+        noise=plan.noise_for(config, "trajectory"),
+        batch_size=config["pretraining"]["batch_size"],
+        lr=config["pretraining"]["lr"],
+        epoch_samples=config["pretraining"]["epoch_samples"],
+        out_dir=lambda wc, output: str(Path(output.model).parent),
+    shell:
+        "python -m noisefa.pretrain --dims {params.dims} --seed {wildcards.seed}"
+        " --noise {params.noise} --start-from {input.model:q} --batch-size {params.batch_size}"
+        " --lr {params.lr} --epoch-samples {params.epoch_samples} --out-dir {params.out_dir:q}"
+        " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
+
+
+rule meta_loss_seed:
+    input:
+        tasks=lambda wc: [
+            f"{DATA}/{task}/train.npz"
+            for task in plan.study(config, "meta_loss")["tasks"]
+        ],
+        shared=f"{RESULTS}/pretrain/{{dims}}/{{init}}/{{noise}}/seed{{seed}}/model.pt",
+    output:
+        f"{RESULTS}/runs/meta_loss/{{dims}}/{{init}}/{{noise}}/seed{{seed}}.csv",
+    log:
+        f"{RESULTS}/logs/meta_loss_seed/{{dims}}/{{init}}/{{noise}}/seed{{seed}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/meta_loss_seed/{{dims}}/{{init}}/{{noise}}/seed{{seed}}.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        gpu=1,
+    params:
+        data=lambda wc, input: data_root(input.tasks[0]),
+        tasks=" ".join(plan.study(config, "meta_loss")["tasks"]),
+        epochs=" ".join(map(str, plan.study(config, "meta_loss")["epochs"])),
+        cfg=lambda wc: plan.study(config, "meta_loss"),
+        batch_size=config["pretraining"]["batch_size"],
+        lr=config["pretraining"]["lr"],
+        epoch_samples=config["pretraining"]["epoch_samples"],
+    shell:
+        "python -m noisefa.meta_loss --dims {wildcards.dims} --seed {wildcards.seed}"
+        " --noise {wildcards.noise} --init {wildcards.init} --batch-size {params.batch_size}"
+        " --lr {params.lr} --epoch-samples {params.epoch_samples} --data-dir {params.data:q}"
+        " --tasks {params.tasks} --shots {params.cfg[shots]} --query {params.cfg[query]}"
+        " --inner-steps {params.cfg[inner_steps]} --inner-lr {params.cfg[inner_lr]}"
+        " --draws {params.cfg[draws]} --epochs {params.epochs} --check {input.shared:q}"
+        " --out {output:q} --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"

@@ -22,7 +22,38 @@ rule figure:
         prefix=lambda wc, output: output.png[: -len(".png")],
         inputs=figure_arguments,
         noise=lambda wc: plan.noise_for(config, "noise_alignment"),
+        figure_params=lambda wc: json.dumps(plan.figure_params(config, wc.figure)),
         caption=figure_caption,
     shell:
         "python -m noisefa.plot --figure {wildcards.figure} --out {params.prefix:q}"
-        " {params.inputs} --noise {params.noise} > {log:q} 2>&1"
+        " {params.inputs} --noise {params.noise}"
+        " --params {params.figure_params:q} > {log:q} 2>&1"
+
+
+rule table:
+    input:
+        runs=f"{RESULTS}/collected/benchmark/runs.csv",
+    output:
+        csv=report(
+            f"{RESULTS}/tables/{{table}}.csv",
+            caption="../report/table.rst",
+            category=SECTIONS["4.2"],
+            labels={"table": "{table}"},
+        ),
+        md=f"{RESULTS}/tables/{{table}}.md",
+        tex=f"{RESULTS}/tables/{{table}}.tex",
+    log:
+        f"{RESULTS}/logs/table/{{table}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/table/{{table}}.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        collected=lambda wc, input: str(Path(input.runs).parent),
+        data=DATA,
+        table_params=json.dumps(plan.figure_params(config, "fig3")),
+        prefix=lambda wc, output: output.csv[: -len(".csv")],
+    shell:
+        "python -m noisefa.tables --table {wildcards.table} --collected {params.collected:q}"
+        " --data-dir {params.data:q} --params {params.table_params:q} --out-prefix {params.prefix:q}"
+        " > {log:q} 2>&1"

@@ -1,6 +1,11 @@
 rule study_statistics:
     input:
         runs=f"{RESULTS}/collected/{{study}}/runs.csv",
+        evaluation=lambda wc: (
+            f"{RESULTS}/collected/{wc.study}/evaluation.csv"
+            if wc.study in EVALUATED
+            else []
+        ),
     output:
         report(
             f"{RESULTS}/stats/{{study}}.csv",

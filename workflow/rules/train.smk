@@ -8,14 +8,15 @@ rule train_network:
         test=f"{DATA}/{{dataset}}/test.npz",
         pretrained=get_pretrained_model,
     output:
-        model=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{method}}/seed{{seed}}/model.pt",
-        history=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{method}}/seed{{seed}}/history.csv",
-        angles=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{method}}/seed{{seed}}/angles.csv",
-        summary=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{method}}/seed{{seed}}/summary.json",
+        model=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}/model.pt",
+        history=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}/history.csv",
+        angles=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}/angles.csv",
+        snapshots=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}/snapshots.pt",
+        summary=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}/summary.json",
     log:
-        f"{RESULTS}/logs/train_network/{{study}}/{{dataset}}/depth{{depth}}/{{method}}/seed{{seed}}.log",
+        f"{RESULTS}/logs/train_network/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/train_network/{{study}}/{{dataset}}/depth{{depth}}/{{method}}/seed{{seed}}.tsv"
+        f"{RESULTS}/benchmarks/train_network/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -23,20 +24,21 @@ rule train_network:
         gpu=1,
     params:
         data=lambda wc, input: data_root(input.train),
-        split=lambda wc: plan.split_tag(config, wc.study),
-        epochs=lambda wc: plan.study(config, wc.study)["epochs"],
-        batch_size=config["training"]["batch_size"],
-        lr=config["training"]["lr"],
+        split=lambda wc: run_settings(wc).split,
+        epochs=lambda wc: run_settings(wc).epochs,
+        batch_size=lambda wc: run_settings(wc).batch_size,
+        lr=lambda wc: run_settings(wc).lr,
+        init=lambda wc: run_settings(wc).init,
         hidden=config["training"]["hidden"],
-        init=config["training"]["init"],
         pretrained=lambda wc, input: " ".join(
             f"--pretrained {shlex.quote(path)}" for path in input.pretrained
         ),
+        options=lambda wc: run_options(run_settings(wc)),
         out_dir=lambda wc, output: str(Path(output.model).parent),
     shell:
         "python -m noisefa.train --dataset {wildcards.dataset} --data-dir {params.data:q}"
         " --split {params.split} --depth {wildcards.depth} --hidden {params.hidden}"
         " --method {wildcards.method} --seed {wildcards.seed} --init {params.init}"
         " --epochs {params.epochs} --batch-size {params.batch_size} --lr {params.lr}"
-        " {params.pretrained} --out-dir {params.out_dir:q}"
-        " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
+        " {params.options} {params.pretrained} --out-dir {params.out_dir:q}"
+        " --study {wildcards.study} --variant {wildcards.variant} --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"

@@ -21,6 +21,7 @@ class DatasetInfo:
     image_shape: tuple[int, ...]  # as staged: (H, W) or (H, W, C)
     n_classes: int
     layout: str  # torchvision on-disk layout: idx | cifar | stl | usps
+    n_train: int  # images in the full official training split
 
     @property
     def tv_class(self) -> type:
@@ -69,13 +70,13 @@ class DatasetInfo:
 DATASETS: dict[str, DatasetInfo] = {
     d.name: d
     for d in (
-        DatasetInfo("mnist", "MNIST", "MNIST", (28, 28), 10, "idx"),
-        DatasetInfo("fashion_mnist", "Fashion-MNIST", "FashionMNIST", (28, 28), 10, "idx"),
-        DatasetInfo("kmnist", "KMNIST", "KMNIST", (28, 28), 10, "idx"),
-        DatasetInfo("cifar10", "CIFAR-10", "CIFAR10", (32, 32, 3), 10, "cifar"),
-        DatasetInfo("cifar100", "CIFAR-100", "CIFAR100", (32, 32, 3), 100, "cifar"),
-        DatasetInfo("stl10", "STL-10", "STL10", (96, 96, 3), 10, "stl"),
-        DatasetInfo("usps", "USPS", "USPS", (16, 16), 10, "usps"),
+        DatasetInfo("mnist", "MNIST", "MNIST", (28, 28), 10, "idx", 60000),
+        DatasetInfo("fashion_mnist", "Fashion-MNIST", "FashionMNIST", (28, 28), 10, "idx", 60000),
+        DatasetInfo("kmnist", "KMNIST", "KMNIST", (28, 28), 10, "idx", 60000),
+        DatasetInfo("cifar10", "CIFAR-10", "CIFAR10", (32, 32, 3), 10, "cifar", 50000),
+        DatasetInfo("cifar100", "CIFAR-100", "CIFAR100", (32, 32, 3), 100, "cifar", 50000),
+        DatasetInfo("stl10", "STL-10", "STL10", (96, 96, 3), 10, "stl", 5000),
+        DatasetInfo("usps", "USPS", "USPS", (16, 16), 10, "usps", 7291),
     )
 }
 

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..data.loading import read_staged
-from .style import FigureInputs
+from .style import METHOD_COLORS, FigureInputs, grouped_bars, method_label, stats_p
 
 COLUMNS = 8
 DIGITS = 10
@@ -64,3 +64,59 @@ def figS18(inputs: FigureInputs):
     _row(axes[1], usps[pick(usps_labels)], "USPS\n16->28", [str(d) for d in range(DIGITS)])
     fig.suptitle("Training domain (MNIST) and the USPS test digits resized to 28x28", fontsize=8)
     return fig
+
+
+METHODS = ["fa", "fa_noise"]
+SET_LABELS = {
+    "mnist": "MNIST test",
+    "mnist_translate": "translated",
+    "mnist_scale": "scaled",
+    "mnist_rotate": "rotated",
+    "mnist_union": "all three",
+    "usps28": "USPS",
+}
+
+
+def _accuracy_bars(inputs: FigureInputs, sets: list[str], figure: str, title: str):
+    acc = inputs.collected.evaluation.query("measure == 'ood_acc'")
+    values = {
+        (SET_LABELS[s], m): 100 * acc[(acc["item"] == s) & (acc["method"] == m)]["value"].to_numpy()
+        for s in sets
+        for m in METHODS
+    }
+    p = {
+        SET_LABELS[k.removeprefix("accuracy on ")]: v
+        for k, v in stats_p(inputs.stats, figure, measure=None).items()
+    }
+    fig, ax = plt.subplots(figsize=(1.6 + 0.9 * len(sets), 3.0))
+    grouped_bars(
+        ax,
+        [SET_LABELS[s] for s in sets],
+        METHODS,
+        values,
+        METHOD_COLORS,
+        {m: method_label(m) for m in METHODS},
+        p,
+    )
+    everything = np.concatenate([v for v in values.values() if v.size])
+    ax.set_ylim(max(0, everything.min() - 10), min(100, everything.max() + 6))
+    ax.set(ylabel="Accuracy (%)", title=title)
+    ax.legend(fontsize=7, loc="lower left")
+    return fig
+
+
+def fig5a(inputs: FigureInputs):
+    return _accuracy_bars(inputs, ["mnist"], "fig5a", "In distribution")
+
+
+def fig5b(inputs: FigureInputs):
+    return _accuracy_bars(
+        inputs,
+        ["mnist_translate", "mnist_scale", "mnist_rotate", "mnist_union"],
+        "fig5b",
+        "Transformed MNIST",
+    )
+
+
+def fig5c(inputs: FigureInputs):
+    return _accuracy_bars(inputs, ["usps28"], "fig5c", "USPS (16 -> 28 px)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
@@ -62,6 +62,7 @@ class FigureInputs:
     stats: pd.DataFrame | None = None
     data_dir: Path | None = None
     noise: str | None = None
+    params: dict = field(default_factory=dict)  # study settings a figure needs
 
 
 def mean_sd_band(
@@ -153,3 +154,74 @@ def save_figure(fig, prefix: Path) -> list[Path]:
         paths.append(path)
     plt.close(fig)
     return paths
+
+
+def grouped_bars(
+    ax,
+    categories: list,
+    groups: list[str],
+    values: dict,
+    colors: dict[str, str],
+    labels: dict[str, str] | None = None,
+    p_values: dict | None = None,
+    width: float = 0.8,
+) -> None:
+    """Bars (mean +- sd, dots = networks) for each category and group, with a
+    significance bracket over each category's first two groups when p is given."""
+    step = width / len(groups)
+    for j, g in enumerate(groups):
+        xs, means, sds = [], [], []
+        for i, cat in enumerate(categories):
+            v = np.asarray(values.get((cat, g), []), dtype=float)
+            if v.size == 0:
+                continue
+            x = i - width / 2 + step * (j + 0.5)
+            xs.append(x)
+            means.append(v.mean())
+            sds.append(v.std(ddof=1) if v.size > 1 else 0.0)
+            ax.scatter(
+                np.full(v.size, x) + np.linspace(-step / 5, step / 5, v.size),
+                v,
+                s=6,
+                color="black",
+                alpha=0.55,
+                zorder=3,
+                lw=0,
+            )
+        ax.bar(
+            xs,
+            means,
+            yerr=sds,
+            width=step * 0.92,
+            color=colors[g],
+            alpha=0.85,
+            capsize=2,
+            error_kw={"lw": 0.8},
+            label=(labels or {}).get(g, g),
+        )
+    ax.set_xticks(range(len(categories)), [str(c) for c in categories])
+    if p_values:
+        everything = np.concatenate([np.asarray(v, dtype=float) for v in values.values() if len(v)])
+        span = np.ptp(everything) if everything.size else 1.0
+        for i, cat in enumerate(categories):
+            p = p_values.get(cat, float("nan"))
+            top = max(
+                (np.max(values[(cat, g)]) for g in groups if len(values.get((cat, g), []))),
+                default=None,
+            )
+            if top is not None and np.isfinite(p):
+                ax.text(i, top + 0.04 * span, stars(p), ha="center", va="bottom", fontsize=7)
+
+
+def stats_p(
+    stats: pd.DataFrame | None, figure: str, test: str = "independent t (Student)", **match
+) -> dict:
+    """p of a figure's tests keyed by the values of one column in `match` (None = key)."""
+    if stats is None or stats.empty:
+        return {}
+    rows = stats[(stats["figure"] == figure) & (stats["test"] == test)]
+    key = next(k for k, v in match.items() if v is None)
+    for column, value in match.items():
+        if value is not None:
+            rows = rows[rows[column] == value]
+    return dict(zip(rows[key], rows["p"], strict=True))

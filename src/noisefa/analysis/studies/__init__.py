@@ -7,9 +7,21 @@ from importlib import import_module
 import pandas as pd
 
 from ...collected import Collected
-from ..statistics import holm
+from ..statistics import holm, independent_t, paired_t
 
-STUDIES = ("noise_alignment", "fast_learning")
+STUDIES = (
+    "noise_alignment",
+    "noise_conditions",
+    "fast_learning",
+    "trajectory",
+    "benchmark",
+    "spectrum",
+    "generalization",
+    "gram_rank",
+    "ood",
+    "meta_loss",
+    "adaptation",
+)
 
 
 def study_statistics(study: str, collected: Collected) -> pd.DataFrame:
@@ -32,3 +44,29 @@ def test_row(
         **result,
         "paper": paper,
     }
+
+
+def compare(
+    figure: str,
+    measure: str,
+    frame: pd.DataFrame,
+    column: str,
+    group: str,
+    a,
+    b,
+    paper: str = "",
+    pair: str = "seed",
+    **context,
+) -> list[dict]:
+    """Student's t-test of `column` between the rows of group a and group b, then the
+    paired t-test on rows matched by `pair` (networks sharing an initialisation)."""
+    if not {a, b} <= set(frame[group]):
+        return []
+    values_a, values_b = frame[frame[group] == a][column], frame[frame[group] == b][column]
+    wide = frame.pivot_table(index=pair, columns=group, values=column)[[a, b]].dropna()
+    context = {"group_a": a, "group_b": b, "unit": "networks", **context}
+    comparison = f"{a} vs {b}"
+    return [
+        test_row(figure, comparison, measure, independent_t(values_a, values_b), paper, **context),
+        test_row(figure, comparison, measure, paired_t(wide[a], wide[b]), "", **context),
+    ]

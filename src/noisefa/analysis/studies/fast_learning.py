@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ...collected import Collected
-from ..statistics import independent_t, paired_t
-from . import test_row
+from ..statistics import independent_t
+from . import compare, test_row
 
 PAIRS = (("fa_noise", "fa"), ("fa_noise", "bp"), ("fa", "bp"))
 PAPER_AUC = {
@@ -15,80 +15,60 @@ PAPER_AUC = {
 }
 
 
-def paired_by_seed(runs: pd.DataFrame, a: str, b: str, column: str) -> tuple[pd.Series, pd.Series]:
-    wide = runs.pivot_table(index="seed", columns="method", values=column)
-    both = wide[[a, b]].dropna()
-    return both[a], both[b]
-
-
 def method_comparisons(
-    runs: pd.DataFrame,
-    figure: str,
-    column: str,
-    measure: str,
-    depth: int,
-    paper: dict | None = None,
+    runs: pd.DataFrame, figure: str, column: str, measure: str, paper: dict | None = None, **context
 ) -> list[dict]:
     rows = []
     for a, b in PAIRS:
-        if not {a, b} <= set(runs["method"]):
-            continue
-        xa, xb = runs[runs["method"] == a][column], runs[runs["method"] == b][column]
-        note = (paper or {}).get((a, b), "")
-        ctx = {"group_a": a, "group_b": b, "depth": depth, "unit": "networks"}
-        rows.append(test_row(figure, f"{a} vs {b}", measure, independent_t(xa, xb), note, **ctx))
-        rows.append(
-            test_row(
-                figure,
-                f"{a} vs {b}",
-                measure,
-                paired_t(*paired_by_seed(runs, a, b, column)),
-                "",
-                **ctx,
-            )
+        rows += compare(
+            figure, measure, runs, column, "method", a, b, (paper or {}).get((a, b), ""), **context
         )
     return rows
+
+
+def last_layer_neuron_test(angles: pd.DataFrame, depth: int, figure: str, paper: str) -> list[dict]:
+    """End-of-training per-neuron angles of one network (lowest seed), fa_noise vs fa."""
+    last = angles[(angles["depth"] == depth) & (angles["layer"] == depth - 1)]
+    first = int(last["seed"].min())
+    mine = last[last["seed"] == first]
+    if not {"fa", "fa_noise"} <= set(mine["method"]):
+        return []
+    result = independent_t(
+        mine[mine["method"] == "fa_noise"]["angle"], mine[mine["method"] == "fa"]["angle"]
+    )
+    return [
+        test_row(
+            figure,
+            "fa_noise vs fa",
+            f"end-of-training per-neuron angle, layer {depth - 1}",
+            result,
+            paper,
+            group_a="fa_noise",
+            group_b="fa",
+            unit=f"neurons of network seed {first}",
+            depth=depth,
+        )
+    ]
 
 
 def statistics(c: Collected) -> pd.DataFrame:
     rows = []
     for depth, runs in c.runs.groupby("depth"):
         rows += method_comparisons(
-            runs, "fig2b", "auc_test", "AUC of test accuracy", depth, PAPER_AUC
+            runs, "fig2b", "auc_test", "AUC of test accuracy", PAPER_AUC, depth=depth
         )
-        rows += method_comparisons(runs, "fig2b", "final_test_acc", "final test accuracy", depth)
-        last = depth - 1
-        angles = c.angles[(c.angles["depth"] == depth) & (c.angles["layer"] == last)]
-        first = int(angles["seed"].min())
-        per_neuron = angles[angles["seed"] == first]
-        if {"fa", "fa_noise"} <= set(per_neuron["method"]):
-            rows.append(
-                test_row(
-                    "fig2c",
-                    "fa_noise vs fa",
-                    "end-of-training per-neuron angle, last layer",
-                    independent_t(
-                        per_neuron[per_neuron["method"] == "fa_noise"]["angle"],
-                        per_neuron[per_neuron["method"] == "fa"]["angle"],
-                    ),
-                    "n=100, t-test, P<0.001",
-                    group_a="fa_noise",
-                    group_b="fa",
-                    depth=depth,
-                    unit=f"neurons of network seed {first}",
-                )
-            )
-            rows.append(
-                test_row(
-                    "fig2c",
-                    "fa_noise vs fa",
-                    "end-of-training mean angle, last layer",
-                    paired_t(*paired_by_seed(runs, "fa_noise", "fa", f"angle_{last}_end")),
-                    "",
-                    group_a="fa_noise",
-                    group_b="fa",
-                    depth=depth,
-                    unit="networks",
-                )
-            )
+        rows += method_comparisons(
+            runs, "fig2b", "final_test_acc", "final test accuracy", depth=depth
+        )
+        rows += last_layer_neuron_test(c.angles, depth, "fig2c", "n=100, t-test, P<0.001")
+        rows += compare(
+            "fig2c",
+            f"end-of-training mean angle, layer {depth - 1}",
+            runs,
+            f"angle_{depth - 1}_end",
+            "method",
+            "fa_noise",
+            "fa",
+            depth=depth,
+        )
     return pd.DataFrame(rows)

@@ -1,0 +1,49 @@
+"""Post-hoc measurements of a study's networks (PCA trajectories, spectra, Gram ranks,
+out-of-distribution accuracy).
+
+python -m noisefa.evaluate --study ood --runs DIR... --data-dir results/data --out FILE.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from importlib import import_module
+from pathlib import Path
+
+from .cli import log, run
+from .evaluations import EVALUATED, EvalInputs
+from .files import write_csv
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="noisefa.evaluate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--study", required=True, choices=EVALUATED)
+    parser.add_argument(
+        "--runs", type=Path, nargs="*", default=[], help="data-training run folders"
+    )
+    parser.add_argument(
+        "--pretrains", type=Path, nargs="*", default=[], help="noise-pretraining folders"
+    )
+    parser.add_argument("--extra", type=Path, nargs="*", default=[], help="other job folders")
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--params", default="{}", help="study parameters as JSON")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(1)
+    inputs = EvalInputs(
+        args.runs, args.pretrains, args.extra, args.data_dir, json.loads(args.params)
+    )
+    table = import_module(f"noisefa.evaluations.{args.study}").evaluate(inputs)
+    write_csv(args.out, table)
+    log(f"{args.study}: {len(table)} measurements -> {args.out}")
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,64 @@
+"""Fig 3: accuracy at convergence per dataset and depth, beside the paper's Table S5."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+
+from ..paper import DATASET_TITLES, table_s5
+from .style import METHOD_COLORS, FigureInputs, grouped_bars, method_label, stats_p
+
+METHODS = ["bp", "fa", "fa_noise"]
+
+
+def fig3(inputs: FigureInputs):
+    runs = inputs.collected.runs
+    datasets = inputs.params.get("datasets") or sorted(runs["dataset"].unique())
+    depths = inputs.params.get("depths") or sorted(runs["depth"].unique())
+    missing = set(inputs.params.get("missing", []))
+    cols = min(3, len(datasets))
+    rows = math.ceil(len(datasets) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.7 * rows), squeeze=False)
+    for ax, dataset in zip(axes.flat, datasets, strict=False):
+        title = DATASET_TITLES.get(dataset, dataset)
+        mine = runs[runs["dataset"] == dataset]
+        if dataset in missing or mine.empty:
+            ax.text(
+                0.5,
+                0.5,
+                "not run\n(data unavailable)",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+            )
+            ax.set(title=title, xticks=[], yticks=[])
+            continue
+        values = {
+            (d, m): 100
+            * mine[(mine["depth"] == d) & (mine["method"] == m)]["at_best_test_acc"].to_numpy()
+            for d in depths
+            for m in METHODS
+        }
+        p = stats_p(
+            inputs.stats, "table1", comparison="fa_noise vs fa", dataset=dataset, depth=None
+        )
+        grouped_bars(
+            ax, depths, METHODS, values, METHOD_COLORS, {m: method_label(m) for m in METHODS}, p
+        )
+        for i, depth in enumerate(depths):
+            for j, m in enumerate(METHODS):
+                paper = table_s5(dataset, m, depth)
+                if paper:
+                    x = i - 0.4 + 0.8 / 3 * (j + 0.5)
+                    ax.plot([x - 0.1, x + 0.1], [paper[0]] * 2, color="black", lw=1.5)
+        papers = [p[0] for d in depths for m in METHODS if (p := table_s5(dataset, m, d))]
+        everything = [v for vs in values.values() for v in vs] + papers
+        if everything:
+            ax.set_ylim(min(everything) - 3, max(everything) + 2)
+        ax.set(title=title, xlabel="Depth (weight layers)", ylabel="Test accuracy (%)")
+    for ax in axes.flat[len(datasets) :]:
+        ax.set_axis_off()
+    axes.flat[0].plot([], [], color="black", lw=1.5, label="paper (Table S5)")
+    axes.flat[0].legend(fontsize=6, loc="lower left")
+    return fig

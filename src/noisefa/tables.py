@@ -1,0 +1,65 @@
+"""Build an accuracy table (Table 1: 2-layer; Table S5: every depth) as CSV, Markdown and LaTeX.
+
+python -m noisefa.tables --table table1 --collected results/collected/benchmark \\
+    --data-dir results/data --params '{"datasets": [...], "depths": [2], "missing": []}' \\
+    --out-prefix results/tables/table1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .analysis.tables import accuracy_table, to_latex, to_markdown
+from .cli import log, run
+from .collected import Collected
+from .data.registry import get_dataset
+from .files import read_json, write_csv, write_text
+
+TITLES = {"table1": "Table 1 - two-layer networks", "tableS5": "Table S5 - every depth"}
+
+
+def subset_notes(data_dir: Path, datasets: list[str]) -> dict[str, str]:
+    """'subset: 10000 of 50000' for datasets staged from less than the full training split."""
+    notes = {}
+    for dataset in datasets:
+        record = data_dir / dataset / "train.json"
+        if record.is_file():
+            n, full = read_json(record)["n"], get_dataset(dataset).n_train
+            if n < full:
+                notes[dataset] = f"subset: {n} of {full} training images"
+    return notes
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="noisefa.tables",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--table", required=True, choices=sorted(TITLES))
+    parser.add_argument("--collected", type=Path, required=True)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--params", required=True, help="JSON: datasets, depths, missing")
+    parser.add_argument("--out-prefix", type=Path, required=True)
+    args = parser.parse_args(argv)
+    params = json.loads(args.params)
+    depths = [2] if args.table == "table1" else params["depths"]
+    runs = Collected(args.collected).runs
+    table = accuracy_table(
+        runs,
+        params["datasets"],
+        depths,
+        params["missing"],
+        subset_notes(args.data_dir, params["datasets"]),
+    )
+    prefix = args.out_prefix
+    write_csv(prefix.with_suffix(".csv"), table)
+    write_text(prefix.with_suffix(".md"), to_markdown(table, depths, TITLES[args.table]))
+    write_text(prefix.with_suffix(".tex"), to_latex(table, depths, TITLES[args.table]))
+    log(f"{args.table}: {len(table)} cells -> {prefix}.{{csv,md,tex}}")
+
+
+if __name__ == "__main__":
+    run(main)
