@@ -16,24 +16,54 @@ def test_paper_scale_job_counts():
     config = paper_config()
     keys = plan.run_keys(config, "fast_learning")
     assert len(keys) == 3 * 10  # bp, fa, fa_noise x 10 networks at depth 2
-    assert plan.split_tag(config, "fast_learning") == "train5000-val0-test5000-seed0"
+    settings = plan.run_settings(config, keys[0])
+    assert settings.split == "train5000-val0-test5000-seed0" and settings.epochs == 100
     assert plan.noise_for(config, "fast_learning") == "gaussian-mean0-std1-n500000"
+    # Fig 4f sizes x 2 methods x 10 nets, plus depths 4-7 at 1600 (depth 3 at 1600 is shared)
+    assert len(plan.run_keys(config, "generalization")) == 5 * 2 * 10 + 4 * 2 * 10
+    assert len(plan.study_runs(config, "gram_rank")) == 5 * 2 * 10
+    assert len(plan.noise_condition_tags(config)) == 2 * 21
+    assert len(plan.run_keys(config, "benchmark")) == 5 * 3 * 3
+
+
+def test_benchmark_runs_to_convergence_on_a_validation_split():
+    config = paper_config()
+    key = plan.run_keys(config, "benchmark")[0]
+    settings = plan.run_settings(config, key)
+    assert settings.split == "trainall-val10pct-testall-seed0"
+    assert settings.patience == 10 and settings.epochs == 300
+
+
+def test_missing_datasets_only_with_allow_missing_and_no_download(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no staged results here
+    monkeypatch.delenv("NOISEFA_DATA_MIRROR", raising=False)
+    config = paper_config()
+    assert plan.missing_datasets(config) == []  # default: a missing dataset is an error at staging
+    config["data"].update(download=False, allow_missing=True, mirrors=[str(tmp_path)])
+    assert set(plan.missing_datasets(config)) == set(config["studies"]["benchmark"]["datasets"])
+    (tmp_path / "arrays").mkdir()
+    for split in ("train", "test"):
+        (tmp_path / "arrays" / f"cifar10-{split}.npz").write_bytes(b"")
+    assert "cifar10" not in plan.missing_datasets(config)
+    assert all(k.dataset != "stl10" for k in plan.run_keys(config, "benchmark"))
 
 
 def test_noise_pretraining_is_shared_between_studies():
     config = paper_config()
-    alignment = set(plan.study_pretrain_dirs(config, "noise_alignment"))
-    learning = set(plan.study_pretrain_dirs(config, "fast_learning"))
+    alignment = set(plan.study_pretrains(config, "noise_alignment"))
+    learning = set(plan.study_pretrains(config, "fast_learning"))
     assert learning == alignment  # same [784, 100, 10], seeds and noise: one job each
-    assert "results/pretrain/784x100x10/gaussian-mean0-std1-n500000/seed0" in alignment
+    paths = {p.path for p in alignment}
+    assert "results/pretrain/784x100x10/he_normal/gaussian-mean0-std1-n500000/seed0" in paths
+    deep = {p.path for p in plan.study_pretrains(config, "ood")}
+    assert deep == {p.path for p in plan.study_pretrains(config, "spectrum")}  # [784,100,100,10]
 
 
 def test_only_noise_methods_have_a_pretraining():
     config = paper_config()
     for key in plan.run_keys(config, "fast_learning"):
-        assert (plan.run_pretrain_dir(config, "fast_learning", key) is not None) == (
-            key.method == "fa_noise"
-        )
+        has = plan.run_settings(config, key).pretrain is not None
+        assert has == (key.method == "fa_noise")
 
 
 def test_disabled_studies_ask_for_nothing():
@@ -41,7 +71,8 @@ def test_disabled_studies_ask_for_nothing():
     config["studies"]["noise_alignment"]["enabled"] = False
     targets = plan.figure_targets(config)
     assert "results/figures/fig2b.png" in targets
-    assert not any("fig1" in t for t in targets)
+    assert not {f"results/figures/{n}.png" for n in ("fig1d", "fig1e", "figS1")} & set(targets)
+    assert "results/figures/fig1f.png" in targets  # another study's figure stays
 
 
 def test_every_figure_has_a_caption_and_a_drawing_function():

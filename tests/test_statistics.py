@@ -66,3 +66,8 @@ def test_too_few_samples_give_no_p_rather_than_an_error():
 
 def test_stars():
     assert stars(1e-5) == "***" and stars(0.2) == "NS" and stars(float("nan")) == "n/a"
+
+
+def test_identical_pairs_are_no_difference_not_nan():
+    row = paired_t([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    assert row["p"] == 1.0 and row["statistic"] == 0.0 and row["note"] == "all pairs identical"

@@ -38,16 +38,26 @@ def snakemake(*args, cwd=REPO, env=None, check=True):
     )
 
 
-def test_paper_scale_dry_run():
+def test_paper_scale_dry_run_matches_the_plan():
+    import yaml
+
+    from noisefa import plan
+
     out = snakemake("-n", "--forceall", "--quiet", "rules").stdout
-    counts = dict(
-        line.split()[:2]
+    counts = {
+        line.split()[0]: int(line.split()[1])
         for line in out.splitlines()
         if line[:1].isalpha() and line.split()[-1].isdigit()
-    )
-    assert counts["pretrain_noise"] == "10"
-    assert counts["train_network"] == "30"
-    assert counts["figure"] == str(len(FIGURES))
+    }
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    studies = config["studies"]
+    runs = {k for s in studies for k in plan.run_keys(config, s)}
+    pretrains = {p for s in studies for p in plan.study_pretrains(config, s)}
+    pretrains |= {plan.run_settings(config, k).pretrain for k in runs} - {None}
+    assert counts["train_network"] == len(runs) == 335
+    assert counts["pretrain_noise"] == len(pretrains) == 69
+    assert counts["noise_condition"] == 42 and counts["meta_loss_seed"] == 10
+    assert counts["figure"] == len(FIGURES)
 
 
 def test_lint_and_formatting_are_clean():

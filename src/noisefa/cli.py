@@ -12,11 +12,13 @@ import sys
 import time
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
-
-import torch
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import NoisefaError
+
+if TYPE_CHECKING:  # torch is imported where it is used: stages without networks start faster
+    import torch
 
 
 def log(message: str) -> None:
@@ -44,6 +46,8 @@ def add_compute_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def select_device(gpus: int) -> torch.device:
+    import torch
+
     if gpus > 0:
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -53,6 +57,8 @@ def select_device(gpus: int) -> torch.device:
 
 def configure_torch(threads: int, device: torch.device) -> None:
     """Deterministic kernels everywhere; on CUDA cuBLAS needs a fixed workspace for that."""
+    import torch
+
     if threads < 1:
         raise ValueError(f"--threads must be >= 1, got {threads}")
     torch.set_num_threads(threads)
@@ -70,6 +76,8 @@ def _package_version(name: str) -> str | None:
 
 def provenance(device: torch.device, started: float) -> dict:
     """What ran, where and how long: recorded beside every result."""
+    import torch
+
     info = {
         "noisefa": __version__,
         "python": platform.python_version(),

@@ -14,13 +14,15 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import torch
 
 from .errors import CheckpointError
+
+if TYPE_CHECKING:  # imported on use: table-only stages never load torch
+    import torch
 
 
 @contextlib.contextmanager
@@ -46,7 +48,7 @@ def write_json(path: str | os.PathLike, data: Any) -> None:
 def _json_default(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, (np.ndarray, torch.Tensor)):
+    if isinstance(value, np.ndarray) or type(value).__name__ == "Tensor":
         return value.tolist()
     if isinstance(value, Path):
         return str(value)
@@ -75,6 +77,8 @@ def write_npz(path: str | os.PathLike, **arrays: np.ndarray) -> None:
 
 def save_tensors(path: str | os.PathLike, tensors: dict[str, torch.Tensor]) -> None:
     """A checkpoint: a flat dict of tensors only (loadable with weights_only=True)."""
+    import torch
+
     bad = [k for k, v in tensors.items() if not isinstance(v, torch.Tensor)]
     if bad:
         raise TypeError(f"checkpoint values must be tensors; not tensors: {bad}")
@@ -87,6 +91,8 @@ def save_tensors(path: str | os.PathLike, tensors: dict[str, torch.Tensor]) -> N
 
 
 def load_tensors(path: str | os.PathLike) -> dict[str, torch.Tensor]:
+    import torch
+
     try:
         data = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:

@@ -95,6 +95,18 @@ def paired_t(a_values, b_values) -> dict:
     if a.size < 2:
         return row
     diff = a - b
+    if np.all(diff == 0):  # identical pairs: no evidence of a difference (SciPy gives NaN)
+        row.update(
+            statistic=0.0,
+            p=1.0,
+            effect_size=0.0,
+            effect_measure="Cohen's d_z",
+            ci_low=0.0,
+            ci_high=0.0,
+            ci_of="mean(a - b)",
+            note="all pairs identical",
+        )
+        return row
     res = stats.ttest_rel(a, b)
     low, high = DescrStatsW(diff).tconfint_mean()
     sd = diff.std(ddof=1)

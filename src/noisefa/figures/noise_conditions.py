@@ -21,11 +21,13 @@ def fig1f(inputs: FigureInputs):
         lw=0,
         label="untrained (mean +- sd)",
     )
-    for dist, group in last.groupby("distribution"):
+    span = float(last["std"].max() - last["std"].min()) or 1.0
+    for k, (dist, group) in enumerate(last.groupby("distribution")):
         colour, marker = STYLE.get(dist, ("black", "^"))
         stats = group.groupby("std")["angle_end"].agg(["mean", "std"])
+        offset = (k - 0.5) * 0.012 * span  # the two curves nearly coincide: keep both visible
         ax.errorbar(
-            stats.index,
+            stats.index + offset,
             stats["mean"],
             stats["std"],
             color=colour,
