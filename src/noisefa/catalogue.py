@@ -17,8 +17,9 @@ class FigureSpec:
     section: str  # report category
     title: str
     uses_runs: bool = True  # reads the study's collected tables and statistics
-    samples_of: str | None = None  # dataset whose staged images the figure shows
+    samples_of: tuple[str, ...] = ()  # datasets whose staged images the figure shows
     ood_sets: tuple[str, ...] = ()  # out-of-distribution sets the figure shows
+    needs: tuple[str, ...] = ()  # other studies that must be enabled
 
 
 SECTIONS = {
@@ -26,9 +27,12 @@ SECTIONS = {
     "4.2": "4.2 Fast learning after noise pretraining (Fig 2, S2-S3)",
     "4.3": "4.3 Pre-regularisation and robust generalisation (Fig 4, 5, S12-S18)",
     "4.4": "4.4 Task-agnostic fast learning (Fig 6, S19)",
+    "B": "Appendix B - supplementary experiments (Table S5, Fig S3-S11)",
 }
 
 _S41, _S42, _S43, _S44 = SECTIONS["4.1"], SECTIONS["4.2"], SECTIONS["4.3"], SECTIONS["4.4"]
+_SB = SECTIONS["B"]
+_TASKS = ("mnist", "fashion_mnist", "kmnist")
 _TRANSFORMED = ("mnist_translate", "mnist_scale", "mnist_rotate")
 
 FIGURES: dict[str, FigureSpec] = {
@@ -57,7 +61,7 @@ FIGURES: dict[str, FigureSpec] = {
             _S42,
             "MNIST training images",
             uses_runs=False,
-            samples_of="mnist",
+            samples_of=("mnist",),
         ),
         FigureSpec("fig2d", "trajectory", _S42, "Trajectory of the last layer's W toward B (PCA)"),
         FigureSpec(
@@ -85,7 +89,7 @@ FIGURES: dict[str, FigureSpec] = {
             _S43,
             "Transformed MNIST test sets",
             uses_runs=False,
-            samples_of="mnist",
+            samples_of=("mnist",),
             ood_sets=_TRANSFORMED,
         ),
         FigureSpec(
@@ -94,7 +98,7 @@ FIGURES: dict[str, FigureSpec] = {
             _S43,
             "USPS resized to 28x28, beside MNIST",
             uses_runs=False,
-            samples_of="mnist",
+            samples_of=("mnist",),
             ood_sets=("usps28",),
         ),
         FigureSpec("fig6a", "meta_loss", _S44, "Meta-loss during noise training"),
@@ -102,6 +106,30 @@ FIGURES: dict[str, FigureSpec] = {
             "fig6b", "adaptation", _S44, "Trajectories of W while adapting to each task (PCA)"
         ),
         FigureSpec("fig6c", "adaptation", _S44, "Adaptation to each task"),
+        FigureSpec(
+            "figS19", "meta_loss", _S44, "The three tasks", uses_runs=False, samples_of=_TASKS
+        ),
+        FigureSpec("figS3", "fast_learning", _SB, "Training and test loss and accuracy (MNIST)"),
+        FigureSpec(
+            "figS4", "fast_learning", _SB, "Three-layer network: accuracy and alignment per layer"
+        ),
+        FigureSpec(
+            "figS5", "cifar_fast_learning", _SB, "CIFAR-10: test accuracy, AUC and alignment"
+        ),
+        FigureSpec(
+            "figS6", "cifar_fast_learning", _SB, "CIFAR-10: trajectories and distances to B"
+        ),
+        FigureSpec("figS7", "benchmark", _SB, "Validation accuracy per depth"),
+        FigureSpec("figS8", "benchmark", _SB, "Validation accuracy per dataset (2-layer)"),
+        FigureSpec("figS9", "hyperparams", _SB, "Accuracy across batch size, learning rate, init"),
+        FigureSpec(
+            "figS10", "wbt_init", _SB, "Initialising W = B: alignment and validation accuracy"
+        ),
+        FigureSpec("figS11", "compute_budget", _SB, "Noise duration vs epochs to convergence"),
+        FigureSpec("figS13", "generalization", _SB, "Losses per training-set size"),
+        FigureSpec("figS14", "generalization", _SB, "Accuracies per training-set size"),
+        FigureSpec("figS15", "generalization", _SB, "Losses per depth"),
+        FigureSpec("figS16", "generalization", _SB, "Accuracies per depth"),
     )
 }
 
@@ -109,6 +137,7 @@ FIGURES: dict[str, FigureSpec] = {
 # Studies with a post-hoc evaluation (`noisefa.evaluations.<study>`, evaluation.csv).
 EVALUATED = (
     "trajectory",
+    "cifar_fast_learning",
     "spectrum",
     "gram_rank",
     "ood",

@@ -162,14 +162,22 @@ def _grid(name: str, datasets, depths, variants, methods, seed_list) -> list[Run
     ]
 
 
+def hyperparameter_variants(cfg: dict) -> list[str]:
+    """Fig S9: one variant per batch size, learning rate and initialisation."""
+    return (
+        [f"batch{b}" for b in cfg["batch_sizes"]]
+        + [f"lr{lr:g}" for lr in cfg["lrs"]]
+        + [f"init-{scheme}" for scheme in cfg["inits"]]
+    )
+
+
 def run_keys(config: dict, name: str) -> list[RunKey]:
     """Every trained network of a study (empty for studies that train none)."""
     if name not in config["studies"]:
         return []
-    cfg, s = study(config, name), None
-    if "networks" in cfg:
-        s = seeds(config, name)
-    if name in ("fast_learning", "ood"):
+    cfg = study(config, name)
+    s = seeds(config, name) if "networks" in cfg else []
+    if name in ("fast_learning", "cifar_fast_learning", "ood", "wbt_init"):
         depths = cfg["depths"] if "depths" in cfg else [cfg["depth"]]
         return _grid(name, [cfg["dataset"]], depths, [BASE], cfg["methods"], s)
     if name == "benchmark":
@@ -177,24 +185,21 @@ def run_keys(config: dict, name: str) -> list[RunKey]:
         return _grid(name, datasets, cfg["depths"], [BASE], cfg["methods"], s)
     if name == "adaptation":
         return _grid(name, cfg["tasks"], [cfg["depth"]], [BASE], cfg["methods"], s)
+    if name == "hyperparams":
+        variants = hyperparameter_variants(cfg)
+        return _grid(name, [cfg["dataset"]], [cfg["depth"]], variants, cfg["methods"], s)
+    if name == "compute_budget":
+        # noise0 is FA without pretraining (and BP as the reference); noiseE, E > 0,
+        # is FA after E noise epochs.
+        keys = _grid(name, [cfg["dataset"]], [cfg["depth"]], ["noise0"], ["bp", "fa"], s)
+        durations = [f"noise{e}" for e in cfg["noise_epochs"] if e > 0]
+        return keys + _grid(name, [cfg["dataset"]], [cfg["depth"]], durations, ["fa_noise"], s)
     if name == "generalization":
-        sizes = _grid(
-            name,
-            [cfg["dataset"]],
-            [cfg["depth"]],
-            [f"train{n}" for n in cfg["train_sizes"]],
-            cfg["methods"],
-            s,
-        )
-        depths = _grid(
-            name,
-            [cfg["dataset"]],
-            cfg["depths"],
-            [f"train{cfg['depth_train_size']}"],
-            cfg["methods"],
-            s,
-        )
-        return list(dict.fromkeys(sizes + depths))
+        sizes = [f"train{n}" for n in cfg["train_sizes"]]
+        by_size = _grid(name, [cfg["dataset"]], [cfg["depth"]], sizes, cfg["methods"], s)
+        largest = [f"train{cfg['depth_train_size']}"]
+        by_depth = _grid(name, [cfg["dataset"]], cfg["depths"], largest, cfg["methods"], s)
+        return list(dict.fromkeys(by_size + by_depth))
     return []
 
 
@@ -205,32 +210,59 @@ def _split(train, test, seed, val=0) -> str:
 def run_settings(config: dict, key: RunKey) -> RunSettings:
     cfg, train = study(config, key.study), config["training"]
     patience, snapshots = None, False
-    if key.study == "benchmark":
+    batch, lr, init = train["batch_size"], train["lr"], train["init"]
+    noise = noise_for(config, key.study)
+    if key.study in ("benchmark", "compute_budget"):
         split = _split(cfg.get("train_size"), None, cfg["split_seed"], cfg["val_fraction"])
         epochs, patience = cfg["max_epochs"], cfg["patience"]
+        if key.study == "compute_budget":
+            pre = config["pretraining"]
+            samples = int(key.variant.removeprefix("noise")) * pre["epoch_samples"]
+            noise = noise_tag(pre["distribution"], pre["mean"], pre["std"], samples)
     elif key.study == "generalization":
         split = _split(int(key.variant.removeprefix("train")), cfg["test_size"], cfg["split_seed"])
         epochs = cfg["epochs"]
-    else:  # fast_learning, ood, adaptation: fixed subset, fixed epochs
+    elif key.study == "wbt_init":
+        split = _split(cfg["train_size"], cfg["test_size"], cfg["split_seed"], cfg["val_size"])
+        epochs = cfg["epochs"]
+    else:  # fast_learning, cifar_fast_learning, ood, adaptation, hyperparams: fixed subset
         split = _split(cfg["train_size"], cfg["test_size"], cfg["split_seed"])
         epochs = cfg["epochs"]
-        snapshots = key.study in ("fast_learning", "adaptation")
+        snapshots = key.study in ("fast_learning", "cifar_fast_learning", "adaptation")
+        if key.variant.startswith("batch"):
+            batch = int(key.variant.removeprefix("batch"))
+        elif key.variant.startswith("lr"):
+            lr = float(key.variant.removeprefix("lr"))
+        elif key.variant.startswith("init-"):
+            init = key.variant.removeprefix("init-")
     pretrain = None
     if get_method(key.method).noise_pretraining:
-        pretrain = pretrain_key(config, key.dataset, key.depth, key.seed, key.study)
-    return RunSettings(
-        split,
-        epochs,
-        patience,
-        train["batch_size"],
-        train["lr"],
-        train["init"],
-        snapshots,
-        pretrain,
-    )
+        pretrain = PretrainKey(dims(config, key.dataset, key.depth), init, noise, key.seed)
+    return RunSettings(split, epochs, patience, batch, lr, init, snapshots, pretrain)
 
 
 # -- what each study reads -------------------------------------------------------------
+
+TRAJECTORY_SOURCES = {"trajectory": "fast_learning", "cifar_fast_learning": "cifar_fast_learning"}
+
+
+def trajectory_sources(config: dict, name: str = "trajectory") -> list[RunKey]:
+    """The FA and FA-after-noise networks whose weight trajectories Fig 2d-g (S6) show."""
+    source = TRAJECTORY_SOURCES[name]
+    cfg = study(config, name)
+    depth = cfg["depth"] if name == "trajectory" else min(cfg["depths"])
+    return [
+        k for k in run_keys(config, source) if k.depth == depth and k.method in ("fa", "fa_noise")
+    ]
+
+
+def noise_after_data_keys(config: dict, name: str = "trajectory") -> list[RunKey]:
+    """Fig 2f,g (S6c,d): FA networks trained on data, then on noise (beside their source)."""
+    return [
+        RunKey(k.study, k.dataset, k.depth, BASE, "fa_then_noise", k.seed)
+        for k in trajectory_sources(config, name)
+        if k.method == "fa"
+    ]
 
 
 def study_pretrains(config: dict, name: str) -> list[PretrainKey]:
@@ -241,32 +273,11 @@ def study_pretrains(config: dict, name: str) -> list[PretrainKey]:
         keys = [
             pretrain_key(config, cfg["dataset"], cfg["depth"], s, name) for s in seeds(config, name)
         ]
-    if name == "trajectory":
-        source = trajectory_sources(config)
-        keys = [
-            settings.pretrain for key in source if (settings := run_settings(config, key)).pretrain
-        ]
-    keys += [p for key in run_keys(config, name) if (p := run_settings(config, key).pretrain)]
+    sources = trajectory_sources(config, name) if name in TRAJECTORY_SOURCES else []
+    for key in sources + run_keys(config, name):
+        if pretrain := run_settings(config, key).pretrain:
+            keys.append(pretrain)
     return list(dict.fromkeys(keys))
-
-
-def trajectory_sources(config: dict) -> list[RunKey]:
-    """The fast_learning networks (FA, FA w/ noise) whose weight trajectories Fig 2d-g show."""
-    cfg = study(config, "trajectory")
-    return [
-        k
-        for k in run_keys(config, "fast_learning")
-        if k.depth == cfg["depth"] and k.method in ("fa", "fa_noise")
-    ]
-
-
-def noise_after_data_keys(config: dict) -> list[RunKey]:
-    """Fig 2f,g: FA networks trained on data, then on noise."""
-    return [
-        RunKey("trajectory", k.dataset, k.depth, BASE, "fa_then_noise", k.seed)
-        for k in trajectory_sources(config)
-        if k.method == "fa"
-    ]
 
 
 def noise_condition_tags(config: dict) -> list[str]:
@@ -287,7 +298,7 @@ def meta_loss_key(config: dict, seed: int) -> PretrainKey:
 def study_runs(config: dict, name: str) -> list[RunKey]:
     """Trained networks a study reads: its own, or another study's."""
     if name == "trajectory":
-        return trajectory_sources(config)
+        return trajectory_sources(config, name)
     if name == "gram_rank":
         size = f"train{study(config, 'generalization')['depth_train_size']}"
         return [k for k in run_keys(config, "generalization") if k.variant == size]
@@ -296,8 +307,8 @@ def study_runs(config: dict, name: str) -> list[RunKey]:
 
 def study_job_outputs(config: dict, name: str) -> list[str]:
     """Other per-job files a study's evaluation gathers."""
-    if name == "trajectory":
-        return [f"{k.path}/summary.json" for k in noise_after_data_keys(config)]
+    if name in TRAJECTORY_SOURCES:
+        return [f"{k.path}/summary.json" for k in noise_after_data_keys(config, name)]
     if name == "noise_conditions":
         cfg = study(config, name)
         folder = f"{RESULTS}/runs/noise_conditions/{cfg['dataset']}/depth{cfg['depth']}"
@@ -320,6 +331,8 @@ def figure_params(config: dict, figure: str) -> dict:
             "depths": cfg["depths"],
             "missing": missing_datasets(config),
         }
+    if spec.study == "compute_budget":
+        return {"epoch_samples": config["pretraining"]["epoch_samples"]}
     return {}
 
 
@@ -331,6 +344,8 @@ def figure_targets(config: dict) -> list[str]:
         f"{RESULTS}/figures/{fig}.{ext}"
         for fig, spec in FIGURES.items()
         if enabled(config, spec.study)
+        and all(enabled(config, s) for s in spec.needs)
+        and (fig != "figS4" or 3 in study(config, "fast_learning")["depths"])
         for ext in ("png", "pdf")
     ]
 
@@ -344,5 +359,6 @@ def stats_targets(config: dict) -> list[str]:
 def table_targets(config: dict) -> list[str]:
     if not enabled(config, "benchmark"):
         return []
-    tables = ["table1"] if 2 in study(config, "benchmark")["depths"] else []
+    depths = study(config, "benchmark")["depths"]
+    tables = (["table1"] if 2 in depths else []) + (["tableS5"] if len(depths) > 1 else [])
     return [f"{RESULTS}/tables/{t}.{ext}" for t in tables for ext in ("csv", "md", "tex")]

@@ -124,7 +124,10 @@ def evaluation_arguments(wildcards, input):
     folder = lambda paths: [str(Path(p).parent) for p in paths]  # noqa: E731
     args = ["--runs", *folder(input.runs), "--pretrains", *folder(input.pretrains)]
     jobs = list(input.jobs)
-    args += ["--extra", *(folder(jobs) if wildcards.study == "trajectory" else jobs)]
+    args += [
+        "--extra",
+        *(folder(jobs) if wildcards.study in plan.TRAJECTORY_SOURCES else jobs),
+    ]
     if "staged" in input.keys():
         args += ["--data-dir", data_root(input.staged[0])]
     return " ".join(shlex.quote(a) for a in args)
@@ -151,8 +154,7 @@ def get_figure_inputs(wildcards):
         inputs["stats"] = f"{RESULTS}/stats/{spec.study}.csv"
         if spec.study in EVALUATED:
             inputs["evaluation"] = f"{RESULTS}/collected/{spec.study}/evaluation.csv"
-    if spec.samples_of:
-        inputs["staged"] = f"{DATA}/{spec.samples_of}/train.npz"
+    inputs["staged"] = [f"{DATA}/{d}/train.npz" for d in spec.samples_of]
     inputs["ood"] = [f"{DATA}/ood/{name}.npz" for name in spec.ood_sets]
     return inputs
 
@@ -168,7 +170,7 @@ def figure_arguments(wildcards, input):
             input.stats,
         ]
     if spec.samples_of or spec.ood_sets:
-        staged = input.staged if spec.samples_of else input.ood[0]
+        staged = input.staged[0] if spec.samples_of else input.ood[0]
         args += ["--data-dir", data_root(staged)]
     return " ".join(shlex.quote(a) for a in args)
 

@@ -72,17 +72,17 @@ rule noise_condition:
 
 rule noise_after_data:
     input:
-        model=f"{RESULTS}/runs/fast_learning/{{dataset}}/depth{{depth}}/base/fa/seed{{seed}}/model.pt",
+        model=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa/seed{{seed}}/model.pt",
     output:
-        model=f"{RESULTS}/runs/trajectory/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/model.pt",
-        history=f"{RESULTS}/runs/trajectory/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/history.csv",
-        angles=f"{RESULTS}/runs/trajectory/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/angles.csv",
-        snapshots=f"{RESULTS}/runs/trajectory/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/snapshots.pt",
-        summary=f"{RESULTS}/runs/trajectory/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/summary.json",
+        model=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/model.pt",
+        history=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/history.csv",
+        angles=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/angles.csv",
+        snapshots=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/snapshots.pt",
+        summary=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/summary.json",
     log:
-        f"{RESULTS}/logs/noise_after_data/{{dataset}}/depth{{depth}}/seed{{seed}}.log",
+        f"{RESULTS}/logs/noise_after_data/{{study}}/{{dataset}}/depth{{depth}}/seed{{seed}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/noise_after_data/{{dataset}}/depth{{depth}}/seed{{seed}}.tsv"
+        f"{RESULTS}/benchmarks/noise_after_data/{{study}}/{{dataset}}/depth{{depth}}/seed{{seed}}.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -90,7 +90,7 @@ rule noise_after_data:
         gpu=1,
     params:
         dims=lambda wc: "x".join(map(str, plan.dims(config, wc.dataset, int(wc.depth)))),
-        noise=plan.noise_for(config, "trajectory"),
+        noise=lambda wc: plan.noise_for(config, wc.study),
         batch_size=config["pretraining"]["batch_size"],
         lr=config["pretraining"]["lr"],
         epoch_samples=config["pretraining"]["epoch_samples"],

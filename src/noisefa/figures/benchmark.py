@@ -7,7 +7,7 @@ import math
 import matplotlib.pyplot as plt
 
 from ..paper import DATASET_TITLES, table_s5
-from .style import METHOD_COLORS, FigureInputs, grouped_bars, method_label, stats_p
+from .style import METHOD_COLORS, FigureInputs, grouped_bars, mean_sd_band, method_label, stats_p
 
 METHODS = ["bp", "fa", "fa_noise"]
 
@@ -61,4 +61,47 @@ def fig3(inputs: FigureInputs):
         ax.set_axis_off()
     axes.flat[0].plot([], [], color="black", lw=1.5, label="paper (Table S5)")
     axes.flat[0].legend(fontsize=6, loc="lower left")
+    return fig
+
+
+def _validation_grid(inputs: FigureInputs, depths: list[int]):
+    hist = inputs.collected.histories.query("split == 'val'")
+    datasets = [
+        d
+        for d in (inputs.params.get("datasets") or sorted(hist["dataset"].unique()))
+        if d in set(hist["dataset"])
+    ]
+    fig, axes = plt.subplots(
+        len(datasets),
+        len(depths),
+        figsize=(2.9 * len(depths) + 0.5, 2.2 * len(datasets)),
+        squeeze=False,
+        sharex="col",
+    )
+    for row, dataset in enumerate(datasets):
+        for col, depth in enumerate(depths):
+            ax = axes[row, col]
+            mine = hist[(hist["dataset"] == dataset) & (hist["depth"] == depth)]
+            for m in METHODS:
+                # Networks stop at different epochs: the band covers the networks still training.
+                mean_sd_band(
+                    ax, mine[mine["method"] == m], "epoch", "acc", METHOD_COLORS[m], method_label(m)
+                )
+            if row == 0:
+                ax.set_title(f"{depth}-layer")
+            if col == 0:
+                ax.set_ylabel(f"{DATASET_TITLES.get(dataset, dataset)}\nval. accuracy")
+            if row == len(datasets) - 1:
+                ax.set_xlabel("Epoch")
+    axes[0, 0].legend(fontsize=6, loc="lower right")
+    return fig
+
+
+def figS7(inputs: FigureInputs):
+    depths = inputs.params.get("depths") or sorted(inputs.collected.runs["depth"].unique())
+    return _validation_grid(inputs, depths)
+
+
+def figS8(inputs: FigureInputs):
+    fig = _validation_grid(inputs, [2])
     return fig

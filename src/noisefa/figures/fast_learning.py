@@ -1,9 +1,12 @@
-"""Fig 2b, 2c and S2: learning speed and alignment after noise pretraining (MNIST)."""
+"""Fig 2b, 2c, S2, S3, S4 (and S5 via cifar_fast_learning): learning speed and
+alignment after noise pretraining. Panels are functions of an axis, so the
+supplementary figures are the same panels in other layouts."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
+from ..collected import Collected
 from .samples import dataset_grid
 from .style import (
     METHOD_COLORS,
@@ -18,33 +21,38 @@ from .style import (
 )
 
 MAIN_DEPTH = 2
+ORDER = ["bp", "fa", "fa_noise", "fa_wbt", "bp_noise"]
 
 
-def _methods(frame) -> list[str]:
-    order = ["bp", "fa", "fa_noise", "fa_wbt", "bp_noise"]
-    return [m for m in order if m in set(frame["method"])]
+def methods_in(frame) -> list[str]:
+    return [m for m in ORDER if m in set(frame["method"])]
 
 
-def fig2b(inputs: FigureInputs, depth: int = MAIN_DEPTH):
-    """Test-accuracy curves (mean +- sd over networks) and the learning-speed AUC per method."""
-    c, stats = inputs.collected, inputs.stats
-    hist = c.histories[(c.histories["depth"] == depth) & (c.histories["split"] == "test")]
-    runs = c.runs[c.runs["depth"] == depth]
-    methods = _methods(runs)
-    fig, (ax, ax_auc) = plt.subplots(1, 2, figsize=(6.4, 2.9), width_ratios=[2.1, 1])
-    for m in methods:
+def curves_panel(
+    ax,
+    c: Collected,
+    depth: int,
+    split: str = "test",
+    metric: str = "acc",
+    methods: list[str] | None = None,
+) -> None:
+    """Mean +- sd over networks of one split's loss or accuracy per epoch, per method."""
+    hist = c.histories[(c.histories["depth"] == depth) & (c.histories["split"] == split)]
+    for m in methods or methods_in(hist):
         mean_sd_band(
-            ax, hist[hist["method"] == m], "epoch", "acc", METHOD_COLORS[m], method_label(m)
+            ax, hist[hist["method"] == m], "epoch", metric, METHOD_COLORS[m], method_label(m)
         )
-    ax.set(
-        xlabel="Data training epoch",
-        ylabel="Test accuracy",
-        title=f"{depth}-layer MLP, n = {runs['seed'].nunique()} networks per method",
-    )
-    ax.legend(loc="lower right")
+    name = {"acc": "accuracy", "loss": "loss"}[metric]
+    ax.set(xlabel="Data training epoch", ylabel=f"{split.capitalize()} {name}")
+
+
+def auc_panel(ax, c: Collected, stats, depth: int, figure: str) -> None:
+    """Learning speed: AUC of the test-accuracy curve per method, with Student's t marks."""
+    runs = c.runs[c.runs["depth"] == depth]
+    methods = methods_in(runs)
     values = {m: runs[runs["method"] == m]["auc_test"].to_numpy() for m in methods}
     bar_with_points(
-        ax_auc,
+        ax,
         methods,
         values,
         METHOD_COLORS,
@@ -53,35 +61,36 @@ def fig2b(inputs: FigureInputs, depth: int = MAIN_DEPTH):
     low = min(v.min() for v in values.values())
     high = max(v.max() for v in values.values())
     pad = (high - low) * 0.12 + 1e-3
-    ax_auc.set_ylim(max(0.0, low - 3 * pad), high + 4 * pad)
-    ax_auc.set(ylabel="AUC (mean test accuracy)", title="Learning speed")
-    ax_auc.tick_params(axis="x", labelsize=7)
-    auc = "AUC of test accuracy"
-    if {"fa", "fa_noise"} <= set(methods):
-        p = lookup_p(stats, "fig2b", "fa_noise vs fa", "independent t (Student)", auc, depth)
-        significance(ax_auc, methods.index("fa"), methods.index("fa_noise"), high + pad, p, pad / 2)
-    if {"bp", "fa_noise"} <= set(methods):
-        p = lookup_p(stats, "fig2b", "fa_noise vs bp", "independent t (Student)", auc, depth)
-        significance(
-            ax_auc, methods.index("bp"), methods.index("fa_noise"), high + 2.6 * pad, p, pad / 2
-        )
-    return fig
+    ax.set_ylim(max(0.0, low - 3 * pad), high + 4 * pad)
+    ax.set(ylabel="AUC (mean test accuracy)", title="Learning speed")
+    ax.tick_params(axis="x", labelsize=7)
+    for level, (a, b) in enumerate((("fa_noise", "fa"), ("fa_noise", "bp"))):
+        if {a, b} <= set(methods):
+            p = lookup_p(
+                stats,
+                figure,
+                f"{a} vs {b}",
+                "independent t (Student)",
+                "AUC of test accuracy",
+                depth,
+            )
+            significance(
+                ax, methods.index(a), methods.index(b), high + pad * (1 + 1.6 * level), p, pad / 2
+            )
 
 
-def fig2c(inputs: FigureInputs, depth: int = MAIN_DEPTH):
-    c, stats = inputs.collected, inputs.stats
-    last = depth - 1
-    col = f"angle_{last}"
+def angle_panel(ax, c: Collected, stats, depth: int, layer: int, figure: str) -> None:
+    """Mean W-B angle of one layer across noise (epochs < 0) and data training."""
+    column = f"angle_{layer}"
     hist = c.histories[(c.histories["depth"] == depth) & (c.histories["split"] == "test")]
     noise = c.pretrain_histories[c.pretrain_histories["dims"].astype(str).str.count("x") == depth]
     n_noise = int(noise["epoch"].max()) if len(noise) else 0
-    fig, ax = plt.subplots(figsize=(4.6, 3.0))
     if n_noise:
         ax.axvspan(-n_noise, 0, color=NOISE_PHASE_COLOR, lw=0)
         ax.text(
             -n_noise / 2,
             0.98,
-            "noise training",
+            "noise",
             transform=ax.get_xaxis_transform(),
             ha="center",
             va="top",
@@ -90,35 +99,75 @@ def fig2c(inputs: FigureInputs, depth: int = MAIN_DEPTH):
         ax.text(
             hist["epoch"].max() / 2,
             0.98,
-            "data training",
+            "data",
             transform=ax.get_xaxis_transform(),
             ha="center",
             va="top",
             fontsize=8,
         )
-        mean_sd_band(ax, noise, "epoch", col, METHOD_COLORS["fa_noise"], x_offset=-n_noise)
-    for m in ("fa", "fa_noise"):
+        mean_sd_band(ax, noise, "epoch", column, METHOD_COLORS["fa_noise"], x_offset=-n_noise)
+    for m in ("fa", "fa_noise", "fa_wbt"):
         if m in set(hist["method"]):
             mean_sd_band(
-                ax, hist[hist["method"] == m], "epoch", col, METHOD_COLORS[m], method_label(m)
+                ax, hist[hist["method"] == m], "epoch", column, METHOD_COLORS[m], method_label(m)
             )
     ax.axhline(90, color="black", ls="--", lw=0.8)
     p = lookup_p(
         stats,
-        "fig2c",
+        figure,
         "fa_noise vs fa",
         "independent t (Student)",
-        "end-of-training per-neuron angle, last layer",
+        f"end-of-training per-neuron angle, layer {layer}",
         depth,
     )
-    ax.set(
-        xlabel="Epoch (noise epochs < 0 < data epochs)",
-        ylabel="Alignment angle, last layer (deg)",
-        title=f"End of training, FA w/ vs w/o noise (per neuron): {p_text(p)}",
-    )
-    ax.legend(loc="lower left")
+    end = f"end, per neuron: {p_text(p)}" if layer == depth - 1 else ""
+    ax.set(xlabel="Epoch (noise < 0 < data)", ylabel=f"Angle W-B, layer {layer} (deg)", title=end)
+    ax.legend(loc="lower left", fontsize=7)
+
+
+def fig2b(inputs: FigureInputs, depth: int = MAIN_DEPTH, figure: str = "fig2b"):
+    c = inputs.collected
+    fig, (ax, ax_auc) = plt.subplots(1, 2, figsize=(6.4, 2.9), width_ratios=[2.1, 1])
+    curves_panel(ax, c, depth)
+    ax.set_title(f"{depth}-layer MLP, n = {c.runs['seed'].nunique()} networks per method")
+    ax.legend(loc="lower right")
+    auc_panel(ax_auc, c, inputs.stats, depth, figure)
+    return fig
+
+
+def fig2c(inputs: FigureInputs, depth: int = MAIN_DEPTH, figure: str = "fig2c"):
+    fig, ax = plt.subplots(figsize=(4.6, 3.0))
+    angle_panel(ax, inputs.collected, inputs.stats, depth, depth - 1, figure)
     return fig
 
 
 def figS2(inputs: FigureInputs):
     return dataset_grid("mnist", inputs)
+
+
+def figS3(inputs: FigureInputs):
+    fig, axes = plt.subplots(2, 2, figsize=(7.0, 5.0))
+    for ax, (split, metric) in zip(
+        axes.flat,
+        [("train", "loss"), ("train", "acc"), ("test", "loss"), ("test", "acc")],
+        strict=True,
+    ):
+        curves_panel(ax, inputs.collected, MAIN_DEPTH, split, metric)
+        if metric == "loss":
+            ax.set_yscale("log")
+    axes[0, 0].legend(fontsize=7)
+    return fig
+
+
+def figS4(inputs: FigureInputs, depth: int = 3):
+    c = inputs.collected
+    fig, axes = plt.subplots(1, 3, figsize=(11.0, 3.0))
+    curves_panel(axes[0], c, depth)
+    axes[0].set_title(f"{depth}-layer MLP: test accuracy")
+    axes[0].legend(loc="lower right", fontsize=7)
+    for ax, layer in zip(axes[1:], range(1, depth), strict=True):
+        angle_panel(ax, c, inputs.stats, depth, layer, "fig2c")
+        ax.set_title(
+            f"Layer {layer}" + (f" - {ax.get_title()}" if ax.get_title() else ""), fontsize=8
+        )
+    return fig

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 from ..analysis.studies.meta_loss import meta_losses
+from .samples import dataset_grid
 from .style import STAGE_COLORS, FigureInputs, lookup_p, mean_sd_band, p_text
 
 
@@ -31,4 +33,16 @@ def fig6a(inputs: FigureInputs):
         xlabel="Noise training epoch", ylabel="Query loss after adaptation", title="Per task"
     )
     ax_tasks.legend(fontsize=7)
+    return fig
+
+
+def figS19(inputs: FigureInputs):
+    """The three tasks of the meta-loss and adaptation studies, one grid each."""
+    fig, axes = plt.subplots(1, 3, figsize=(12.0, 3.0))
+    for ax, task in zip(axes, ("mnist", "fashion_mnist", "kmnist"), strict=True):
+        grid = dataset_grid(task, inputs, per_class=3)
+        grid.canvas.draw()
+        ax.imshow(np.asarray(grid.canvas.buffer_rgba()))
+        ax.set_axis_off()
+        plt.close(grid)
     return fig

@@ -1,4 +1,5 @@
-"""Fig 2d-g: the last layer's W moving toward B in the PCA plane, and its distance to B."""
+"""Fig 2d-g (and S6 via cifar_fast_learning): the last layer's W moving toward B in the
+PCA plane, and its distance to B after noise, data, and both orders."""
 
 from __future__ import annotations
 
@@ -26,16 +27,19 @@ STAGE_COLORS = {
     "noise_data": "#174a7a",
     "data_noise": "#b5651d",
 }
+MAIN = (["noise", "data"], [("untrained", "noise"), ("noise", "data"), ("untrained", "data")])
+ORDERS = (
+    ["noise", "noise_data", "data", "data_noise"],
+    [("noise", "noise_data"), ("data", "data_noise")],
+)
 
 
-def _plane(inputs: FigureInputs, stages: list[str], title: str):
-    table = inputs.collected.evaluation
+def plane_panel(ax, table, stages: list[str]) -> None:
     seed = int(table["seed"].min())
     mine = table[table["seed"] == seed]
     coords = mine[mine["measure"].isin(["pc1", "pc2"])].pivot_table(
         index=["stage", "item"], columns="measure", values="value"
     )
-    fig, ax = plt.subplots(figsize=(4.0, 3.4))
     for stage in stages:
         label, colour, style = PATHS[stage]
         path = coords.loc[stage].sort_index(key=lambda i: i.astype(float))
@@ -51,37 +55,20 @@ def _plane(inputs: FigureInputs, stages: list[str], title: str):
     ax.set(
         xlabel=f"PC1 ({100 * explained[0]:.0f}% var.)",
         ylabel=f"PC2 ({100 * explained[1]:.0f}% var.)",
-        title=f"{title} (network seed {seed})",
+        title=f"Last-layer W, network seed {seed}",
     )
-    ax.legend(fontsize=7)
-    return fig
+    ax.legend(fontsize=6)
 
 
-def fig2d(inputs: FigureInputs):
-    return _plane(inputs, ["noise", "data"], "Last-layer W during noise and data training")
-
-
-def fig2f(inputs: FigureInputs):
-    return _plane(
-        inputs, ["noise", "noise_data", "data", "data_noise"], "Order of noise and data training"
-    )
-
-
-def _distance_bars(
-    inputs: FigureInputs, stages: list[str], brackets: list[tuple[str, str]], figure: str
-):
-    table = inputs.collected.evaluation
+def distance_panel(ax, table, stats, stages: list[str], brackets, figure: str) -> None:
     values = table[table["measure"] == "relative_distance"]
     groups = {s: values[values["stage"] == s]["value"].to_numpy() for s in stages}
-    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(stages), 3.0))
     bar_with_points(ax, stages, groups, STAGE_COLORS, STAGE_LABELS)
     top = max(v.max() for v in groups.values())
     low = min(v.min() for v in groups.values())
     pad = (top - low) * 0.1 + 1e-3
     for level, (a, b) in enumerate(brackets):
-        p = lookup_p(
-            inputs.stats, figure, f"{a} vs {b}", "independent t (Student)", "relative_distance"
-        )
+        p = lookup_p(stats, figure, f"{a} vs {b}", "independent t (Student)", "relative_distance")
         significance(
             ax, stages.index(a), stages.index(b), top + pad * (1 + 1.6 * level), p, pad / 3
         )
@@ -91,22 +78,35 @@ def _distance_bars(
         title=f"n = {len(next(iter(groups.values())))} networks",
     )
     ax.tick_params(axis="x", labelsize=7)
+
+
+def _one(draw, *args, size=(4.0, 3.4)):
+    fig, ax = plt.subplots(figsize=size)
+    draw(ax, *args)
     return fig
 
 
+def fig2d(inputs: FigureInputs):
+    return _one(plane_panel, inputs.collected.evaluation, MAIN[0])
+
+
+def fig2f(inputs: FigureInputs):
+    return _one(plane_panel, inputs.collected.evaluation, ORDERS[0])
+
+
 def fig2e(inputs: FigureInputs):
-    return _distance_bars(
-        inputs,
-        ["untrained", "noise", "data"],
-        [("untrained", "noise"), ("noise", "data"), ("untrained", "data")],
+    return _one(
+        distance_panel,
+        inputs.collected.evaluation,
+        inputs.stats,
+        ["untrained", *MAIN[0]],
+        MAIN[1],
         "fig2e",
+        size=(3.3, 3.0),
     )
 
 
 def fig2g(inputs: FigureInputs):
-    return _distance_bars(
-        inputs,
-        ["noise", "noise_data", "data", "data_noise"],
-        [("noise", "noise_data"), ("data", "data_noise")],
-        "fig2g",
+    return _one(
+        distance_panel, inputs.collected.evaluation, inputs.stats, *ORDERS, "fig2g", size=(4.0, 3.0)
     )

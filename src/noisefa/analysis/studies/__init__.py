@@ -21,6 +21,10 @@ STUDIES = (
     "ood",
     "meta_loss",
     "adaptation",
+    "cifar_fast_learning",
+    "hyperparams",
+    "wbt_init",
+    "compute_budget",
 )
 
 
