@@ -122,6 +122,14 @@ def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
     assert (results / "logs" / "train_network").is_dir() and (
         results / "benchmarks" / "pretrain_noise"
     ).is_dir()
+    claims = (results / "claims.md").read_text()
+    assert "reproduced" in claims and "(of " in claims.splitlines()[2]
+    assert (results / "README.md").read_text().count("figures/") == len(FIGURES)
+    snakemake(*args, "--report", "results/report.html", cwd=work, env=env)
+    report = (results / "report.html").read_text()
+    assert "Reproduction:" in report  # the claims table on the front page
+    for figure in FIGURES:
+        assert f"{figure}.png" in report, figure
     # A second invocation finds everything up to date.
     again = snakemake(*args, "-n", cwd=work, env=env)
     assert "Nothing to be done" in again.stdout + again.stderr

@@ -65,6 +65,7 @@ def get_final_outputs():
         plan.figure_targets(config)
         + plan.stats_targets(config)
         + plan.table_targets(config)
+        + [f"{RESULTS}/claims.md", f"{RESULTS}/README.md"]
     )
 
 

@@ -61,14 +61,15 @@ def statistics(c: Collected) -> pd.DataFrame:
             runs, "fig2b", "final_test_acc", "final test accuracy", depth=depth
         )
         rows += last_layer_neuron_test(c.angles, depth, "fig2c", "n=100, t-test, P<0.001")
-        rows += compare(
-            "fig2c",
-            f"end-of-training mean angle, layer {depth - 1}",
-            runs,
-            f"angle_{depth - 1}_end",
-            "method",
-            "fa_noise",
-            "fa",
-            depth=depth,
-        )
+        for layer in range(1, depth):  # every layer whose feedback is used (Fig S4 at depth 3)
+            rows += compare(
+                "fig2c",
+                f"end-of-training mean angle, layer {layer}",
+                runs,
+                f"angle_{layer}_end",
+                "method",
+                "fa_noise",
+                "fa",
+                depth=depth,
+            )
     return pd.DataFrame(rows)

@@ -1,0 +1,39 @@
+"""Set each claim of the paper beside our measurement.
+
+python -m noisefa.claims --results results --studies fast_learning ... --out-dir results
+
+Writes claims.md (the report, with a summary line counting each verdict), claims.csv
+(one row per claim) and claims.rst (the HTML report's front page).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .analysis.claims import evaluate_claims, summary_line, to_markdown, to_rst_summary
+from .cli import log, run
+from .files import write_csv, write_text
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="noisefa.claims",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--results", type=Path, required=True, help="the results folder")
+    parser.add_argument(
+        "--studies", nargs="*", default=[], help="studies enabled in this configuration"
+    )
+    parser.add_argument("--out-dir", type=Path, required=True)
+    args = parser.parse_args(argv)
+    frame = evaluate_claims(args.results, args.studies)
+    write_csv(args.out_dir / "claims.csv", frame)
+    write_text(args.out_dir / "claims.md", to_markdown(frame))
+    write_text(args.out_dir / "claims.rst", to_rst_summary(frame))
+    log(summary_line(frame))
+
+
+if __name__ == "__main__":
+    run(main)
