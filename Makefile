@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 # GPUs Snakemake may hand to jobs: what nvidia-smi lists (0 on CPU-only machines,
 # so jobs run in parallel on the cores instead of queueing for a GPU slot).
 GPUS ?= $(shell nvidia-smi -L 2>/dev/null | grep -c '^GPU' || true)
-# Offline data: ../shared/data is used as a mirror when it exists.
-MIRROR ?= $(wildcard ../shared/data)
+# Offline data: a mirror already set in the environment wins; else ../shared/data
+# is used when it exists.
+NOISEFA_DATA_MIRROR ?= $(abspath $(wildcard ../shared/data))
 PRESET ?=
 SNAKEMAKE_ARGS ?=
 
-export NOISEFA_DATA_MIRROR := $(abspath $(MIRROR))
+export NOISEFA_DATA_MIRROR
 
 .PHONY: pipeline test lint report clean-results
 
@@ -23,10 +24,14 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
+RUN_ARGS = --workflow-profile workflow/profiles/default \
+	$(if $(PRESET),--configfile config/presets/$(PRESET).yaml) $(SNAKEMAKE_ARGS)
+
+# Re-running resumes an interrupted run: a lock left by a killed run is cleared
+# (only when no Snakemake is running here), unfinished jobs are redone.
 pipeline: $(BIN)/.installed
-	$(BIN)/snakemake --workflow-profile workflow/profiles/default \
-	    --resources gpu=$(or $(GPUS),0) \
-	    $(if $(PRESET),--configfile config/presets/$(PRESET).yaml) $(SNAKEMAKE_ARGS)
+	$(BIN)/python -m noisefa.stale_lock -- $(RUN_ARGS)
+	$(BIN)/snakemake $(RUN_ARGS) --resources gpu=$(or $(GPUS),0)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

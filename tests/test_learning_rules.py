@@ -93,10 +93,10 @@ def test_fast_step_is_bit_identical_to_autograd(rule, dims):
     g = torch.Generator().manual_seed(5)
     for _ in range(50):
         x, y = torch.randn(64, dims[0], generator=g), torch.randint(dims[-1], (64,), generator=g)
-        loss_fast, loss_slow = engine.step(x, y), autograd_step(slow, optimizer, x, y)
-        assert torch.equal(loss_fast, loss_slow)
-    for (name, a), b in zip(fast.state_dict().items(), slow.state_dict().values(), strict=True):
-        assert torch.equal(a, b), name
+        engine.step(x, y)
+        autograd_step(slow, optimizer, x, y)
+        for (name, a), b in zip(fast.state_dict().items(), slow.state_dict().values(), strict=True):
+            assert torch.equal(a, b), name
 
 
 def test_same_seed_same_network_for_every_rule_and_feedback_is_fixed():

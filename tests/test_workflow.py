@@ -67,24 +67,6 @@ def test_lint_and_formatting_are_clean():
     tool("ruff", "format", "--check", "src", "tests")
 
 
-@pytest.mark.parametrize(
-    "overlay, message",
-    [
-        ("studies:\n  fast_learning:\n    epochz: 3\n", "epochz"),
-        ("training:\n  lr: -0.1\n", "lr"),
-        ("studies:\n  fast_learning:\n    methods: [fa, sgd]\n", "sgd"),
-        ("studies:\n  fast_learning:\n    depths: [0]\n", "depths"),
-        ("studies:\n  fast_learning:\n    networks: many\n", "many"),
-    ],
-)
-def test_bad_config_is_rejected_before_anything_runs(tmp_path, overlay, message):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(overlay)
-    result = snakemake("-n", "--configfile", str(bad), check=False)
-    assert result.returncode != 0
-    assert message in result.stdout + result.stderr
-
-
 def workflow_copy(tmp_path: Path) -> Path:
     work = tmp_path / "noisefa"
     work.mkdir()

@@ -30,7 +30,8 @@ def run(main: Callable[[list[str] | None], None], argv: list[str] | None = None)
     try:
         main(argv)
     except (NoisefaError, ValueError, FileNotFoundError) as exc:
-        prog = os.path.basename(sys.argv[0]) if sys.argv else "noisefa"
+        spec = getattr(sys.modules.get(main.__module__), "__spec__", None)  # set by python -m
+        prog = spec.name if spec else os.path.basename(sys.argv[0])
         print(f"{prog}: error: {exc}", file=sys.stderr, flush=True)
         sys.exit(2)
 

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import pickle
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,8 +98,14 @@ def load_tensors(path: str | os.PathLike) -> dict[str, torch.Tensor]:
         data = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise CheckpointError(f"checkpoint {path} does not exist") from None
-    except Exception as exc:  # corrupt, truncated or not a tensor-only file
-        raise CheckpointError(f"cannot read checkpoint {path}: {exc}") from None
+    except pickle.UnpicklingError:
+        raise CheckpointError(
+            f"cannot read checkpoint {path}: it holds objects other than tensors, which are "
+            "refused unloaded (weights_only=True)"
+        ) from None
+    except Exception as exc:  # corrupt or truncated
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(f"cannot read checkpoint {path}: {first_line}") from None
     if not isinstance(data, dict) or not all(isinstance(v, torch.Tensor) for v in data.values()):
         raise CheckpointError(f"checkpoint {path} is not a dict of tensors")
     return data

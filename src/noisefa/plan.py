@@ -362,3 +362,65 @@ def table_targets(config: dict) -> list[str]:
     depths = study(config, "benchmark")["depths"]
     tables = (["table1"] if 2 in depths else []) + (["tableS5"] if len(depths) > 1 else [])
     return [f"{RESULTS}/tables/{t}.{ext}" for t in tables for ext in ("csv", "md", "tex")]
+
+
+# -- checks the schema cannot express ---------------------------------------------------
+
+
+def config_problems(config: dict) -> list[str]:
+    """Cross-field inconsistencies, each named by its keys (empty when the config is sound)."""
+    problems = []
+    studies, pre = config["studies"], config["pretraining"]
+    batch = config["training"]["batch_size"]
+    for name, cfg in studies.items():
+        if not enabled(config, name):
+            continue
+        train_size = cfg.get("train_size")
+        batches = [batch] + list(cfg.get("batch_sizes", []))
+        if train_size is not None and max(batches) > train_size:
+            problems.append(
+                f"studies.{name}: batch size {max(batches)} is larger than train_size {train_size}"
+            )
+        sizes = cfg.get("train_sizes", [])
+        if sizes and batch > min(sizes):
+            problems.append(
+                f"studies.{name}: batch size {batch} is larger than train size {min(sizes)}"
+            )
+        samples = cfg.get("noise_samples", pre["samples"])
+        if samples < pre["batch_size"]:
+            problems.append(
+                f"studies.{name}: {samples} noise samples make no batch of {pre['batch_size']}"
+            )
+    if enabled(config, "meta_loss"):
+        cfg = study(config, "meta_loss")
+        n_epochs = -(-cfg.get("noise_samples", pre["samples"]) // pre["epoch_samples"])
+        if max(cfg["epochs"]) > n_epochs:
+            problems.append(
+                f"studies.meta_loss.epochs goes up to {max(cfg['epochs'])}, "
+                f"but the noise pretraining lasts {n_epochs} epochs"
+            )
+    for name, source, methods in (
+        ("trajectory", "fast_learning", {"fa", "fa_noise"}),
+        ("cifar_fast_learning", "cifar_fast_learning", {"fa", "fa_noise"}),
+    ):
+        if not enabled(config, name):
+            continue
+        if source not in studies or not methods <= set(study(config, source)["methods"]):
+            problems.append(f"studies.{name} needs studies.{source} with methods {sorted(methods)}")
+        elif (
+            name == "trajectory"
+            and study(config, name)["depth"] not in study(config, source)["depths"]
+        ):
+            problems.append("studies.trajectory.depth must be one of studies.fast_learning.depths")
+    if enabled(config, "gram_rank") and "generalization" not in studies:
+        problems.append(
+            "studies.gram_rank needs studies.generalization (it measures those networks)"
+        )
+    if (
+        enabled(config, "compute_budget")
+        and 0 not in study(config, "compute_budget")["noise_epochs"]
+    ):
+        problems.append(
+            "studies.compute_budget.noise_epochs must include 0 (the data-only reference)"
+        )
+    return problems

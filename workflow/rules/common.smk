@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from snakemake.settings.types import DeploymentMethod
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 
@@ -28,6 +29,10 @@ from noisefa.naming import NOISE_TAG_PATTERN  # noqa: E402
 from noisefa.data.splits import TAG_PATTERN as SPLIT_TAG_PATTERN  # noqa: E402
 
 validate(config, schema="../schemas/config.schema.yaml", set_default=True)
+if problems := plan.config_problems(config):
+    raise WorkflowError(
+        "The configuration is inconsistent:\n  - " + "\n  - ".join(problems)
+    )
 
 # Jobs call `python`: the interpreter running Snakemake (so a venv need not be
 # activated), or with --sdm conda the environment's own, which conda puts first.

@@ -68,7 +68,7 @@ def pretrain_on_noise(
     done = 0
     for epoch, target in enumerate(boundaries, start=1):
         for _ in range(done, target):
-            engine.step(*sampler.draw())
+            engine.step(*sampler.draw(reuse=True))
         done = target
         on_epoch(epoch, _measure(engine.net, probe_split, "noise pretraining", epoch))
     return done

@@ -57,10 +57,17 @@ class NoiseSampler:
         # Uniform with the requested std: half-width std * sqrt(3).
         self._half_width = spec.std * math.sqrt(3.0)
 
-    def draw(self) -> tuple[torch.Tensor, torch.Tensor]:
-        # Fresh tensors each step (not a reused buffer): the engine keeps the input for
-        # the weight gradient, and allocation is cheap next to the matmuls.
-        x = torch.empty(self.batch_size, self.input_dim, device=self.device)
+    def draw(self, reuse: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+        """A fresh batch. With `reuse`, the inputs are written into one buffer kept by
+        the sampler (the next draw overwrites them): a training step reads its input only
+        while it runs, and a 64 x 784 float buffer is large enough that allocating it
+        anew every step costs an mmap and page faults."""
+        if reuse:
+            if getattr(self, "_buffer", None) is None:
+                self._buffer = torch.empty(self.batch_size, self.input_dim, device=self.device)
+            x = self._buffer
+        else:
+            x = torch.empty(self.batch_size, self.input_dim, device=self.device)
         if self.spec.distribution == "gaussian":
             x.normal_(self.spec.mean, self.spec.std, generator=self.gen)
         else:
