@@ -316,19 +316,15 @@ def train_args(staged, tag, out, *extra, method="fa"):
     ]
 
 
+def train_from(staged, tag, out, checkpoint):
+    """The train command for a noise-pretrained method, starting from `checkpoint`."""
+    return cli(*train_args(staged, tag, out, "--pretrained", str(checkpoint), method="fa_noise"))
+
+
 def test_checkpoint_from_another_architecture(tmp_path, staged_data, split_tag):
     torch.save(build_network([784, 50, 10], "fa", 0).state_dict(), tmp_path / "other.pt")
     out = tmp_path / "run"
-    result = cli(
-        *train_args(
-            staged_data,
-            split_tag,
-            out,
-            "--pretrained",
-            str(tmp_path / "other.pt"),
-            method="fa_noise",
-        )
-    )
+    result = train_from(staged_data, split_tag, out, tmp_path / "other.pt")
     assert_refused(
         result,
         "is for an MLP with layer sizes [784, 50, 10], but this job needs [784, 100, 10]",
@@ -340,16 +336,7 @@ def test_truncated_checkpoint(tmp_path, staged_data, split_tag):
     torch.save(build_network([784, 100, 10], "fa", 0).state_dict(), tmp_path / "model.pt")
     (tmp_path / "model.pt").write_bytes((tmp_path / "model.pt").read_bytes()[:3000])
     out = tmp_path / "run"
-    result = cli(
-        *train_args(
-            staged_data,
-            split_tag,
-            out,
-            "--pretrained",
-            str(tmp_path / "model.pt"),
-            method="fa_noise",
-        )
-    )
+    result = train_from(staged_data, split_tag, out, tmp_path / "model.pt")
     assert_refused(result, "cannot read checkpoint", out)
 
 
@@ -362,16 +349,7 @@ def test_checkpoint_holding_code_is_refused_unloaded(tmp_path, staged_data, spli
 
     torch.save({"layers.0.weight": Payload()}, tmp_path / "evil.pt")
     out = tmp_path / "run"
-    result = cli(
-        *train_args(
-            staged_data,
-            split_tag,
-            out,
-            "--pretrained",
-            str(tmp_path / "evil.pt"),
-            method="fa_noise",
-        )
-    )
+    result = train_from(staged_data, split_tag, out, tmp_path / "evil.pt")
     assert_refused(result, "cannot read checkpoint", out)
     assert not marker.exists()  # weights_only=True: nothing was executed
 

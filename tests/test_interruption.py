@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from noisefa.analysis.studies import STUDIES
 from noisefa.files import md5sum
 from tests.conftest import REPO
 
@@ -24,21 +25,7 @@ studies:
   noise_alignment: {networks: 2}
   fast_learning: {networks: 2, depths: [2], train_size: 300, test_size: 300, epochs: 4}
 """
-OTHER_STUDIES = [
-    "noise_conditions",
-    "trajectory",
-    "benchmark",
-    "spectrum",
-    "generalization",
-    "gram_rank",
-    "ood",
-    "meta_loss",
-    "adaptation",
-    "cifar_fast_learning",
-    "hyperparams",
-    "wbt_init",
-    "compute_budget",
-]
+OTHER_STUDIES = [s for s in STUDIES if s not in ("noise_alignment", "fast_learning")]
 
 
 def copy_project(dest: Path) -> Path:

@@ -13,13 +13,10 @@ import statistics
 import time
 
 from .cli import configure_torch, log, run, select_device
-from .data.loading import Tensors
-from .learning.engine import Engine
-from .learning.loops import pretrain_on_noise
+from .learning.loops import NoiseSchedule, pretrain_network
 from .learning.network import build_network
-from .learning.noise import NoiseSampler, NoiseSpec
+from .learning.noise import NoiseSpec
 from .pretrain import parse_dims
-from .seeding import generator
 
 
 def time_pretraining(
@@ -27,16 +24,9 @@ def time_pretraining(
 ) -> float:
     """Seconds for one complete noise pretraining (per-epoch probe included, as in the pipeline)."""
     net = build_network(dims, "fa", seed).to(device)
-    spec = NoiseSpec()
-    probe = Tensors(
-        *NoiseSampler(
-            spec, 1024, dims[0], dims[-1], generator(seed, "probe", device), device
-        ).draw()
-    )
-    sampler = NoiseSampler(spec, batch, dims[0], dims[-1], generator(seed, "noise", device), device)
-    engine = Engine(net, 1e-4)
+    schedule = NoiseSchedule(NoiseSpec(), samples, batch, 1e-4, epoch_samples)
     start = time.perf_counter()
-    pretrain_on_noise(engine, sampler, samples, epoch_samples, probe, lambda e, m: None)
+    pretrain_network(net, schedule, seed, device, lambda e, m: None)
     if device.type == "cuda":
         import torch
 

@@ -26,11 +26,10 @@ from .data.loading import Tensors, normalisation, read_staged, to_tensors
 from .errors import ConfigError
 from .files import load_tensors, write_csv
 from .learning.engine import Engine, evaluate
-from .learning.loops import noise_steps, pretrain_on_noise
-from .learning.network import INIT_SCHEMES, build_network
-from .learning.noise import NoiseSampler, NoiseSpec
-from .pretrain import parse_dims
-from .seeding import generator, numpy_rng
+from .learning.loops import noise_steps, pretrain_network
+from .learning.network import build_network
+from .pretrain import add_noise_arguments, noise_schedule
+from .seeding import numpy_rng
 
 
 def task_draws(
@@ -73,13 +72,8 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--dims", type=parse_dims, required=True)
+    add_noise_arguments(parser)
     parser.add_argument("--seed", type=int, required=True)
-    parser.add_argument("--noise", required=True)
-    parser.add_argument("--init", default="he_normal", choices=INIT_SCHEMES)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=1e-4)
-    parser.add_argument("--epoch-samples", type=int, default=5000)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--tasks", nargs="+", required=True)
     parser.add_argument("--shots", type=int, default=10)
@@ -98,8 +92,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     device = select_device(args.gpus)
     configure_torch(args.threads, device)
-    spec, samples = NoiseSpec.parse_tag(args.noise)
-    n_epochs = len(noise_steps(samples, args.batch_size, args.epoch_samples))
+    schedule = noise_schedule(args)
+    n_epochs = len(noise_steps(schedule.samples, args.batch_size, args.epoch_samples))
     if max(args.epochs) > n_epochs:
         raise ConfigError(
             f"meta-loss epochs go up to {max(args.epochs)}, but the noise lasts {n_epochs} epochs"
@@ -123,14 +117,7 @@ def main(argv: list[str] | None = None) -> None:
         meta = epoch_rows.groupby("draw")["query_loss"].sum().mean()
         log(f"seed {args.seed} noise epoch {epoch}: meta-loss {meta:.4f}")
 
-    n_in, n_out = args.dims[0], args.dims[-1]
-    probe = Tensors(
-        *NoiseSampler(spec, 1024, n_in, n_out, generator(args.seed, "probe", device), device).draw()
-    )
-    sampler = NoiseSampler(
-        spec, args.batch_size, n_in, n_out, generator(args.seed, "noise", device), device
-    )
-    pretrain_on_noise(Engine(net, args.lr), sampler, samples, args.epoch_samples, probe, measure)
+    pretrain_network(net, schedule, args.seed, device, measure)
     if args.check:
         shared = load_tensors(args.check)
         gap = max(float((v.cpu() - shared[k]).abs().max()) for k, v in net.state_dict().items())

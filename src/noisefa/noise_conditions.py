@@ -16,15 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from .cli import add_compute_arguments, configure_torch, log, run, select_device
-from .data.loading import Tensors
 from .files import write_csv
-from .learning.engine import Engine
-from .learning.loops import pretrain_on_noise
-from .learning.network import INIT_SCHEMES, build_network
-from .learning.noise import NoiseSampler, NoiseSpec
+from .learning.loops import pretrain_network
+from .learning.network import build_network
 from .learning.recording import weight_metrics
-from .pretrain import parse_dims
-from .seeding import generator
+from .pretrain import add_noise_arguments, noise_schedule
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,34 +29,21 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--dims", type=parse_dims, required=True)
-    parser.add_argument("--noise", required=True, help="noise tag")
+    add_noise_arguments(parser)
     parser.add_argument("--trials", type=int, required=True)
-    parser.add_argument("--init", default="he_normal", choices=INIT_SCHEMES)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=1e-4)
-    parser.add_argument("--epoch-samples", type=int, default=5000)
     parser.add_argument("--out", type=Path, required=True)
     add_compute_arguments(parser)
     args = parser.parse_args(argv)
     device = select_device(args.gpus)
     configure_torch(args.threads, device)
-    spec, samples = NoiseSpec.parse_tag(args.noise)
-    n_in, n_out = args.dims[0], args.dims[-1]
+    schedule = noise_schedule(args)
+    spec = schedule.spec
     records = []
     for seed in range(args.trials):
         start = time.perf_counter()
         net = build_network(args.dims, "fa", seed, args.init).to(device)
         before = weight_metrics(net, with_rank=False)
-        probe = Tensors(
-            *NoiseSampler(spec, 256, n_in, n_out, generator(seed, "probe", device), device).draw()
-        )
-        sampler = NoiseSampler(
-            spec, args.batch_size, n_in, n_out, generator(seed, "noise", device), device
-        )
-        pretrain_on_noise(
-            Engine(net, args.lr), sampler, samples, args.epoch_samples, probe, lambda e, m: None
-        )
+        pretrain_network(net, schedule, seed, device, lambda e, m: None)
         after = weight_metrics(net, with_rank=False)
         for key in before:
             records.append(

@@ -27,16 +27,13 @@ from .cli import (
     run,
     select_device,
 )
-from .data.loading import Tensors
 from .files import md5sum, save_tensors, write_csv, write_json
 from .learning.checkpoints import load_network, save_network
-from .learning.engine import Engine
-from .learning.loops import noise_steps, pretrain_on_noise
+from .learning.loops import NoiseSchedule, noise_steps, pretrain_network
 from .learning.network import INIT_SCHEMES, build_network
-from .learning.noise import NoiseSampler, NoiseSpec
+from .learning.noise import NoiseSpec
 from .learning.recording import Recorder
 from .learning.rules import RULES
-from .seeding import generator
 
 
 def parse_dims(text: str) -> list[int]:
@@ -47,6 +44,27 @@ def parse_dims(text: str) -> list[int]:
     if len(dims) < 2 or min(dims) < 1:
         raise ValueError(f"--dims needs at least two positive sizes; got {text!r}")
     return dims
+
+
+def add_noise_arguments(parser: argparse.ArgumentParser) -> None:
+    """The settings of Algorithm 1, shared by every command that pretrains on noise."""
+    parser.add_argument(
+        "--dims", type=parse_dims, required=True, help="layer sizes, e.g. 784,100,10"
+    )
+    parser.add_argument(
+        "--noise", required=True, help="noise tag, e.g. gaussian-mean0-std1-n500000"
+    )
+    parser.add_argument("--init", default="he_normal", choices=INIT_SCHEMES)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--epoch-samples", type=int, default=5000, help="noise samples per epoch")
+
+
+def noise_schedule(args: argparse.Namespace, probe_size: int = 1024) -> NoiseSchedule:
+    spec, samples = NoiseSpec.parse_tag(args.noise)
+    if args.batch_size < 1 or probe_size < 1:
+        raise ValueError("--batch-size and --probe-size must be >= 1")
+    return NoiseSchedule(spec, samples, args.batch_size, args.lr, args.epoch_samples, probe_size)
 
 
 def per_neuron_angles(net, stage: str) -> pd.DataFrame:
@@ -69,20 +87,11 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--dims", type=parse_dims, required=True, help="layer sizes, e.g. 784,100,10"
-    )
+    add_noise_arguments(parser)
     parser.add_argument(
         "--seed", type=int, required=True, help="network seed (initial W and B, noise)"
     )
-    parser.add_argument(
-        "--noise", required=True, help="noise tag, e.g. gaussian-mean0-std1-n500000"
-    )
     parser.add_argument("--rule", default="fa", choices=sorted(RULES))
-    parser.add_argument("--init", default="he_normal", choices=INIT_SCHEMES)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=1e-4)
-    parser.add_argument("--epoch-samples", type=int, default=5000, help="noise samples per epoch")
     parser.add_argument(
         "--probe-size", type=int, default=1024, help="fixed noise samples for the loss curve"
     )
@@ -97,25 +106,14 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     device = select_device(args.gpus)
     configure_torch(args.threads, device)
-    spec, samples = NoiseSpec.parse_tag(args.noise)
-    if args.batch_size < 1 or args.probe_size < 1:
-        raise ValueError("--batch-size and --probe-size must be >= 1")
-    n_epochs = len(noise_steps(samples, args.batch_size, args.epoch_samples))
+    schedule = noise_schedule(args, args.probe_size)
+    n_epochs = len(noise_steps(schedule.samples, args.batch_size, args.epoch_samples))
     if args.start_from:
         net = load_network(args.start_from, args.rule, args.dims)
     else:
         net = build_network(args.dims, args.rule, args.seed, args.init)
     net.to(device)
     before = per_neuron_angles(net, "untrained" if not args.start_from else "start")
-    n_in, n_out = args.dims[0], args.dims[-1]
-    probe = Tensors(
-        *NoiseSampler(
-            spec, args.probe_size, n_in, n_out, generator(args.seed, "probe", device), device
-        ).draw()
-    )
-    sampler = NoiseSampler(
-        spec, args.batch_size, n_in, n_out, generator(args.seed, "noise", device), device
-    )
     recorder = Recorder(
         net,
         "noise",
@@ -128,9 +126,7 @@ def main(argv: list[str] | None = None) -> None:
         f"pretraining {args.dims} ({args.rule}) seed {args.seed} on {args.noise}:"
         f" {n_epochs} epochs on {device}"
     )
-    steps = pretrain_on_noise(
-        Engine(net, args.lr), sampler, samples, args.epoch_samples, probe, recorder
-    )
+    steps = pretrain_network(net, schedule, args.seed, device, recorder)
 
     history = recorder.history()
     after = per_neuron_angles(net, "trained")

@@ -15,8 +15,10 @@ import torch
 
 from ..data.loading import Tensors
 from ..errors import ConfigError, DivergenceError
+from ..seeding import generator
 from .engine import Engine, evaluate
-from .noise import NoiseSampler
+from .network import MLP
+from .noise import NoiseSampler, NoiseSpec
 
 Metrics = dict[str, tuple[float, float]]
 EpochCallback = Callable[[int, Metrics], None]
@@ -72,6 +74,33 @@ def pretrain_on_noise(
         done = target
         on_epoch(epoch, _measure(engine.net, probe_split, "noise pretraining", epoch))
     return done
+
+
+@dataclass(frozen=True)
+class NoiseSchedule:
+    """Algorithm 1's settings: what noise, how much of it, and how it is learned."""
+
+    spec: NoiseSpec
+    samples: int
+    batch_size: int = 64
+    lr: float = 1e-4
+    epoch_samples: int = 5000
+    probe_size: int = 1024
+
+
+def pretrain_network(
+    net: MLP, schedule: NoiseSchedule, seed: int, device, on_epoch: EpochCallback
+) -> int:
+    """Noise-pretrain `net` from its seed's noise and probe streams; returns the steps taken."""
+    n_in, n_out = net.dims[0], net.dims[-1]
+    probe_gen, noise_gen = generator(seed, "probe", device), generator(seed, "noise", device)
+    probe = Tensors(
+        *NoiseSampler(schedule.spec, schedule.probe_size, n_in, n_out, probe_gen, device).draw()
+    )
+    sampler = NoiseSampler(schedule.spec, schedule.batch_size, n_in, n_out, noise_gen, device)
+    return pretrain_on_noise(
+        Engine(net, schedule.lr), sampler, schedule.samples, schedule.epoch_samples, probe, on_epoch
+    )
 
 
 @dataclass
