@@ -15,7 +15,7 @@ def paper_config():
 def test_paper_scale_job_counts():
     config = paper_config()
     keys = plan.run_keys(config, "fast_learning")
-    assert len(keys) == 3 * 10  # bp, fa, fa_noise x 10 networks at depth 2
+    assert len(keys) == 2 * 3 * 10  # depths 2 and 3 x bp, fa, fa_noise x 10 networks
     settings = plan.run_settings(config, keys[0])
     assert settings.split == "train5000-val0-test5000-seed0" and settings.epochs == 100
     assert plan.noise_for(config, "fast_learning") == "gaussian-mean0-std1-n500000"
@@ -52,7 +52,9 @@ def test_noise_pretraining_is_shared_between_studies():
     config = paper_config()
     alignment = set(plan.study_pretrains(config, "noise_alignment"))
     learning = set(plan.study_pretrains(config, "fast_learning"))
-    assert learning == alignment  # same [784, 100, 10], seeds and noise: one job each
+    spectrum = set(plan.study_pretrains(config, "spectrum"))
+    # same [784, 100, 10] (or [784, 100, 100, 10]), seeds and noise: one job each
+    assert learning == alignment | spectrum
     paths = {p.path for p in alignment}
     assert "results/pretrain/784x100x10/he_normal/gaussian-mean0-std1-n500000/seed0" in paths
     deep = {p.path for p in plan.study_pretrains(config, "ood")}
