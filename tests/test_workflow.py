@@ -54,8 +54,8 @@ def test_paper_scale_dry_run_matches_the_plan():
     runs = {k for s in studies for k in plan.run_keys(config, s)}
     pretrains = {p for s in studies for p in plan.study_pretrains(config, s)}
     pretrains |= {plan.run_settings(config, k).pretrain for k in runs} - {None}
-    assert counts["train_network"] == len(runs) == 335
-    assert counts["pretrain_noise"] == len(pretrains) == 69
+    assert counts["train_network"] == len(runs) == 716
+    assert counts["pretrain_noise"] == len(pretrains) == 124
     assert counts["noise_condition"] == 42 and counts["meta_loss_seed"] == 10
     assert counts["figure"] == len(FIGURES)
 
