@@ -3,6 +3,7 @@ a non-zero exit, no traceback, and no output that could pass for a result."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 import subprocess
@@ -77,7 +78,11 @@ def test_bad_config_is_rejected_before_anything_runs(tmp_path, case):
 
 
 def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, cwd=cwd)
+    """A stage command, with only the mirrors its arguments name (not $NOISEFA_DATA_MIRROR)."""
+    env = {k: v for k, v in os.environ.items() if k != "NOISEFA_DATA_MIRROR"}
+    return subprocess.run(
+        [sys.executable, "-m", *args], capture_output=True, text=True, cwd=cwd, env=env
+    )
 
 
 def assert_refused(result, message, out: Path | None = None):

@@ -3,6 +3,7 @@ finishes the work, redoes only unfinished jobs, and gives the results of an unin
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -94,8 +95,19 @@ def fingerprint(folder: Path) -> dict:
 
 
 def finished_jobs(folder: Path) -> dict[str, int]:
-    """summary.json is each job's last write: its presence marks a finished job."""
-    return {str(p): p.stat().st_mtime_ns for p in (folder / "results").rglob("summary.json")}
+    """Jobs Snakemake has recorded as finished: a summary.json (each job's last write)
+    that Snakemake no longer marks incomplete. A job killed after its last write but
+    before Snakemake recorded it is unfinished, and is rightly redone."""
+    incomplete = {
+        base64.b64decode(marker.name).decode()
+        for marker in (folder / ".snakemake" / "incomplete").glob("*")
+        if marker.is_file()
+    }
+    return {
+        str(path): path.stat().st_mtime_ns
+        for path in (folder / "results").rglob("summary.json")
+        if str(path.relative_to(folder)) not in incomplete
+    }
 
 
 @pytest.mark.workflow

@@ -23,7 +23,8 @@ def test_paper_scale_job_counts():
     assert len(plan.run_keys(config, "generalization")) == 5 * 2 * 10 + 4 * 2 * 10
     assert len(plan.study_runs(config, "gram_rank")) == 5 * 2 * 10
     assert len(plan.noise_condition_tags(config)) == 2 * 21
-    assert len(plan.run_keys(config, "benchmark")) == 6 * 4 * 3 * 3  # datasets x depths x methods x nets
+    # datasets x depths x methods x networks
+    assert len(plan.run_keys(config, "benchmark")) == 6 * 4 * 3 * 3
 
 
 def test_benchmark_runs_to_convergence_on_a_validation_split():
