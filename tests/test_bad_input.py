@@ -85,6 +85,22 @@ def cli(*args, cwd=None):
     )
 
 
+def pretrain_cli(out: Path, noise: str, *extra: str):
+    """`noisefa.pretrain` of a [784, 100, 10] network, seed 0, into `out`."""
+    return cli(
+        "noisefa.pretrain",
+        "--dims",
+        "784,100,10",
+        "--seed",
+        "0",
+        "--noise",
+        noise,
+        *extra,
+        "--out-dir",
+        str(out),
+    )
+
+
 def assert_refused(result, message, out: Path | None = None):
     assert result.returncode == 2, result.stderr
     assert message in result.stderr, result.stderr
@@ -237,35 +253,13 @@ def test_malformed_split_tag(staged_data):
 
 def test_malformed_noise_tag(tmp_path):
     out = tmp_path / "pre"
-    result = cli(
-        "noisefa.pretrain",
-        "--dims",
-        "784,100,10",
-        "--seed",
-        "0",
-        "--noise",
-        "pink-noise",
-        "--out-dir",
-        str(out),
-    )
+    result = pretrain_cli(out, "pink-noise")
     assert_refused(result, "cannot read noise tag 'pink-noise'", out)
 
 
 def test_diverging_noise_training_writes_no_summary(tmp_path):
     out = tmp_path / "pre"
-    result = cli(
-        "noisefa.pretrain",
-        "--dims",
-        "784,100,10",
-        "--seed",
-        "0",
-        "--noise",
-        "gaussian-mean0-std1e38-n2000",
-        "--epoch-samples",
-        "640",
-        "--out-dir",
-        str(out),
-    )
+    result = pretrain_cli(out, "gaussian-mean0-std1e38-n2000", "--epoch-samples", "640")
     assert_refused(result, "diverged at epoch 0: noise loss is nan", out)
 
 
@@ -386,19 +380,7 @@ def test_patience_without_validation(tmp_path, staged_data):
 
 def test_zero_threads(tmp_path):
     out = tmp_path / "pre"
-    result = cli(
-        "noisefa.pretrain",
-        "--dims",
-        "784,100,10",
-        "--seed",
-        "0",
-        "--noise",
-        "gaussian-mean0-std1-n640",
-        "--threads",
-        "0",
-        "--out-dir",
-        str(out),
-    )
+    result = pretrain_cli(out, "gaussian-mean0-std1-n640", "--threads", "0")
     assert_refused(result, "--threads must be >= 1", out)
 
 

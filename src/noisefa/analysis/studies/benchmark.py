@@ -15,25 +15,16 @@ def statistics(c: Collected) -> pd.DataFrame:
         paper = delta_acc(dataset, depth)
         note = f"paper dACC {paper[0]:.2f} +- {paper[1]:.2f} (n=3)" if paper else ""
         context = {"dataset": dataset, "depth": depth}
-        rows += compare(
-            "table1",
-            "test accuracy at best validation epoch",
-            runs,
-            "at_best_test_acc",
-            "method",
-            "fa_noise",
-            "fa",
-            note,
-            **context,
-        )
-        rows += compare(
-            "table1",
-            "test accuracy at best validation epoch",
-            runs,
-            "at_best_test_acc",
-            "method",
-            "fa_noise",
-            "bp",
-            **context,
-        )
+        for other, statement in (("fa", note), ("bp", "")):
+            rows += compare(
+                "table1",
+                "test accuracy at best validation epoch",
+                runs,
+                "at_best_test_acc",
+                "method",
+                "fa_noise",
+                other,
+                statement,
+                **context,
+            )
     return pd.DataFrame(rows)
