@@ -33,6 +33,8 @@ def test_real_offline_datasets_load(tmp_path, mirror, dataset, split, n, per_cla
     assert raw.images.shape == (n, *info.image_shape) and raw.images.dtype == np.uint8
     if per_class:
         assert np.bincount(raw.labels).tolist() == [per_class] * info.n_classes
+    if source == "mirror":  # the official files: the registry's sizes (used for costing)
+        assert n == (info.n_train if split == "train" else info.n_test)
 
 
 @pytest.mark.parametrize("cls, name", [(tvd.CIFAR10, "cifar10"), (tvd.CIFAR100, "cifar100")])

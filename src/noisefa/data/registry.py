@@ -22,6 +22,7 @@ class DatasetInfo:
     n_classes: int
     layout: str  # torchvision on-disk layout: idx | cifar | stl | usps
     n_train: int  # images in the full official training split
+    n_test: int  # images in the official test split
 
     @property
     def tv_class(self) -> type:
@@ -70,13 +71,15 @@ class DatasetInfo:
 DATASETS: dict[str, DatasetInfo] = {
     d.name: d
     for d in (
-        DatasetInfo("mnist", "MNIST", "MNIST", (28, 28), 10, "idx", 60000),
-        DatasetInfo("fashion_mnist", "Fashion-MNIST", "FashionMNIST", (28, 28), 10, "idx", 60000),
-        DatasetInfo("kmnist", "KMNIST", "KMNIST", (28, 28), 10, "idx", 60000),
-        DatasetInfo("cifar10", "CIFAR-10", "CIFAR10", (32, 32, 3), 10, "cifar", 50000),
-        DatasetInfo("cifar100", "CIFAR-100", "CIFAR100", (32, 32, 3), 100, "cifar", 50000),
-        DatasetInfo("stl10", "STL-10", "STL10", (96, 96, 3), 10, "stl", 5000),
-        DatasetInfo("usps", "USPS", "USPS", (16, 16), 10, "usps", 7291),
+        DatasetInfo("mnist", "MNIST", "MNIST", (28, 28), 10, "idx", 60000, 10000),
+        DatasetInfo(
+            "fashion_mnist", "Fashion-MNIST", "FashionMNIST", (28, 28), 10, "idx", 60000, 10000
+        ),
+        DatasetInfo("kmnist", "KMNIST", "KMNIST", (28, 28), 10, "idx", 60000, 10000),
+        DatasetInfo("cifar10", "CIFAR-10", "CIFAR10", (32, 32, 3), 10, "cifar", 50000, 10000),
+        DatasetInfo("cifar100", "CIFAR-100", "CIFAR100", (32, 32, 3), 100, "cifar", 50000, 10000),
+        DatasetInfo("stl10", "STL-10", "STL10", (96, 96, 3), 10, "stl", 5000, 8000),
+        DatasetInfo("usps", "USPS", "USPS", (16, 16), 10, "usps", 7291, 2007),
     )
 }
 
