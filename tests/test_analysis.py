@@ -69,6 +69,8 @@ def test_accuracy_table_pairs_the_difference_and_marks_missing_data():
     assert delta["paper_mean"] == 0.49
     assert set(table[table["dataset"] == "stl10"]["status"]) == {NOT_RUN}
     markdown = to_markdown(table, [2], "Table 1")
-    assert "97.25 ± 0.35" in markdown and NOT_RUN in markdown and "subset: 1 of 2" in markdown
+    assert "97.25 ± 0.35" in markdown and NOT_RUN in markdown
+    measured, paper = markdown.split("- paper (n = 3)")
+    assert "subset: 1 of 2" in measured and "subset" not in paper  # the paper used full splits
     latex = to_latex(table, [2], "Table 1")
     assert latex.count("\\begin{table}") == 1 and "$\\pm$" in latex and "$\\Delta$ACC" in latex
