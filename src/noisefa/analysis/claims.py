@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from ..paper import DATASET_TITLES, PAPER_DEPTHS, paper_claims
+from .tables import ROWS
 
 REPRODUCED, NOT_REPRODUCED, NOT_RUN = "reproduced", "not reproduced", "not run"
 PRIMARY = "independent t (Student)"
-METHOD_ROWS = {"bp": "BP", "fa": "FA w/o", "fa_noise": "FA w/"}
 
 
 @dataclass
@@ -173,15 +173,17 @@ def check_auc_gap_fraction(spec: dict, results: Results, alpha: float):
     )
 
 
-def _cells(results: Results, row: str) -> pd.DataFrame | None:
+def _cells(results: Results, method: str) -> pd.DataFrame | None:
+    """The measured cells of one table row ("bp", "fa", "fa_noise" or "delta")."""
     table = results.accuracy_table()
     if table is None:
         return None
-    return table[(table["row"].str.startswith(row)) & (table["status"] == "measured")]
+    # exact labels: "FA w/" is a prefix of "FA w/o"
+    return table[(table["row"] == ROWS[method]) & (table["status"] == "measured")]
 
 
 def check_delta_acc_positive(spec: dict, results: Results, alpha: float):
-    cells = _cells(results, "ΔACC")
+    cells = _cells(results, "delta")
     if cells is None or cells.empty:
         return NOT_RUN, "", "", "", "", "no benchmark results in this configuration"
     positive = cells["mean"] > 0
@@ -200,8 +202,8 @@ def check_delta_acc_positive(spec: dict, results: Results, alpha: float):
     )
 
 
-def _by_depth(results: Results, row: str) -> pd.DataFrame | None:
-    cells = _cells(results, row)
+def _by_depth(results: Results, method: str) -> pd.DataFrame | None:
+    cells = _cells(results, method)
     return (
         None
         if cells is None
@@ -229,11 +231,11 @@ def _depth_trend(values: pd.DataFrame | None, what: str):
 
 
 def check_delta_acc_grows_with_depth(spec, results, alpha):
-    return _depth_trend(_by_depth(results, "ΔACC"), "mean ΔACC")
+    return _depth_trend(_by_depth(results, "delta"), "mean ΔACC")
 
 
 def check_bp_gap_widens_with_depth(spec, results, alpha):
-    bp, fn = _by_depth(results, "BP"), _by_depth(results, "FA w/")
+    bp, fn = _by_depth(results, "bp"), _by_depth(results, "fa_noise")
     return _depth_trend(None if bp is None else bp - fn, "BP - FA w/ accuracy")
 
 
@@ -279,11 +281,11 @@ def table_s5_verdicts(results: Results, tolerance: float) -> list[Verdict]:
     table = results.accuracy_table()
     verdicts = []
     rows = [
-        (d, m, METHOD_ROWS[m], values)
+        (d, m, ROWS[m], values)
         for d, methods in paper["accuracy"].items()
         for m, values in methods.items()
     ]
-    rows += [(d, "delta", "ΔACC", values) for d, values in paper["delta_acc"].items()]
+    rows += [(d, "delta", ROWS["delta"], values) for d, values in paper["delta_acc"].items()]
     for dataset, method, label, values in rows:
         for depth, (mean, sd) in zip(PAPER_DEPTHS, values, strict=True):
             title = f"Table S5: {DATASET_TITLES[dataset]}, {depth}-layer, {label}"
@@ -292,7 +294,7 @@ def table_s5_verdicts(results: Results, tolerance: float) -> list[Verdict]:
                 match = table[
                     (table["dataset"] == dataset)
                     & (table["depth"] == depth)
-                    & (table["row"].str.startswith(label))
+                    & (table["row"] == label)
                 ]
                 cell = match.iloc[0] if len(match) else None
             base = {
