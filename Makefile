@@ -1,5 +1,6 @@
 # The two entry points of the README:
 #   make pipeline [PRESET=quick]   set up .venv, then run the whole workflow
+#                                  (PRESET="quick offline": overlays, in order)
 #   make test                      set up .venv, then run the test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -24,8 +25,8 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-RUN_ARGS = --workflow-profile workflow/profiles/default \
-	$(if $(PRESET),--configfile config/presets/$(PRESET).yaml) $(SNAKEMAKE_ARGS)
+CONFIG_ARGS = $(if $(PRESET),--configfile $(foreach p,$(PRESET),config/presets/$(p).yaml))
+RUN_ARGS = --workflow-profile workflow/profiles/default $(CONFIG_ARGS) $(SNAKEMAKE_ARGS)
 
 # Re-running resumes an interrupted run: a lock left by a killed run is cleared
 # (only when no Snakemake is running here), unfinished jobs are redone.
@@ -43,8 +44,7 @@ lint: $(BIN)/.installed
 	$(BIN)/snakemake --lint
 
 report: $(BIN)/.installed
-	$(BIN)/snakemake --workflow-profile workflow/profiles/default \
-	    $(if $(PRESET),--configfile config/presets/$(PRESET).yaml) \
+	$(BIN)/snakemake --workflow-profile workflow/profiles/default $(CONFIG_ARGS) \
 	    --report results/report.html
 
 clean-results:
