@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from noisefa.data.loading import load_split_tensors
+from noisefa.data.loading import load_split_tensors, subset_note
 from noisefa.data.registry import DATASETS, get_dataset
 from noisefa.data.sources import find_split
 from noisefa.data.splits import SplitRequest, make_split
@@ -142,3 +142,12 @@ def test_loaded_tensors_are_normalised_with_the_training_statistics(staged_data)
         abs(tensors["test"].x.mean().item()) < 0.05
         and abs(tensors["test"].x.std().item() - 1) < 0.05
     )
+
+
+def test_subset_note_names_a_training_split_smaller_than_the_official_one(tmp_path):
+    for dataset, n in (("cifar10", 10000), ("mnist", 60000)):
+        (tmp_path / dataset).mkdir()
+        (tmp_path / dataset / "train.json").write_text(json.dumps({"n": n}))
+    assert subset_note(tmp_path, "cifar10") == "subset: 10000 of 50000 training images"
+    assert subset_note(tmp_path, "mnist") == ""  # the full split
+    assert subset_note(tmp_path, "kmnist") == ""  # not staged

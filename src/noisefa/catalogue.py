@@ -20,6 +20,7 @@ class FigureSpec:
     samples_of: tuple[str, ...] = ()  # datasets whose staged images the figure shows
     ood_sets: tuple[str, ...] = ()  # out-of-distribution sets the figure shows
     needs: tuple[str, ...] = ()  # other studies that must be enabled
+    subsets: bool = False  # labels datasets trained on a subset (reads their staging records)
 
 
 SECTIONS = {
@@ -69,7 +70,13 @@ FIGURES: dict[str, FigureSpec] = {
         ),
         FigureSpec("fig2f", "trajectory", _S42, "Order dependence of the trajectory (PCA)"),
         FigureSpec("fig2g", "trajectory", _S42, "Distance of W to B for both training orders"),
-        FigureSpec("fig3", "benchmark", _S42, "Accuracy at convergence per dataset and depth"),
+        FigureSpec(
+            "fig3",
+            "benchmark",
+            _S42,
+            "Accuracy at convergence per dataset and depth",
+            subsets=True,
+        ),
         FigureSpec("fig4b", "spectrum", _S43, "Read-out probability on noise inputs"),
         FigureSpec("fig4c", "spectrum", _S43, "Singular value spectrum of the first layer"),
         FigureSpec(
@@ -119,8 +126,10 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec(
             "figS6", "cifar_fast_learning", _SB, "CIFAR-10: trajectories and distances to B"
         ),
-        FigureSpec("figS7", "benchmark", _SB, "Validation accuracy per depth"),
-        FigureSpec("figS8", "benchmark", _SB, "Validation accuracy per dataset (2-layer)"),
+        FigureSpec("figS7", "benchmark", _SB, "Validation accuracy per depth", subsets=True),
+        FigureSpec(
+            "figS8", "benchmark", _SB, "Validation accuracy per dataset (2-layer)", subsets=True
+        ),
         FigureSpec("figS9", "hyperparams", _SB, "Accuracy across batch size, learning rate, init"),
         FigureSpec(
             "figS10", "wbt_init", _SB, "Initialising W = B: alignment and validation accuracy"

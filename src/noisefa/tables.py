@@ -14,22 +14,10 @@ from pathlib import Path
 from .analysis.tables import accuracy_table, to_latex, to_markdown
 from .cli import log, run
 from .collected import Collected
-from .data.registry import get_dataset
-from .files import read_json, write_csv, write_text
+from .data.loading import subset_note
+from .files import write_csv, write_text
 
 TITLES = {"table1": "Table 1 - two-layer networks", "tableS5": "Table S5 - every depth"}
-
-
-def subset_notes(data_dir: Path, datasets: list[str]) -> dict[str, str]:
-    """'subset: 10000 of 50000' for datasets staged from less than the full training split."""
-    notes = {}
-    for dataset in datasets:
-        record = data_dir / dataset / "train.json"
-        if record.is_file():
-            n, full = read_json(record)["n"], get_dataset(dataset).n_train
-            if n < full:
-                notes[dataset] = f"subset: {n} of {full} training images"
-    return notes
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -52,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
         params["datasets"],
         depths,
         params["missing"],
-        subset_notes(args.data_dir, params["datasets"]),
+        {d: subset_note(args.data_dir, d) for d in params["datasets"]},
     )
     prefix = args.out_prefix
     write_csv(prefix.with_suffix(".csv"), table)

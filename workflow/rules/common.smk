@@ -162,6 +162,10 @@ def get_figure_inputs(wildcards):
             inputs["evaluation"] = f"{RESULTS}/collected/{spec.study}/evaluation.csv"
     inputs["staged"] = [f"{DATA}/{d}/train.npz" for d in spec.samples_of]
     inputs["ood"] = [f"{DATA}/ood/{name}.npz" for name in spec.ood_sets]
+    trained = (
+        {k.dataset for k in plan.study_runs(config, spec.study)} if spec.subsets else ()
+    )
+    inputs["records"] = [f"{DATA}/{d}/train.json" for d in sorted(trained)]
     return inputs
 
 
@@ -175,9 +179,9 @@ def figure_arguments(wildcards, input):
             "--stats",
             input.stats,
         ]
-    if spec.samples_of or spec.ood_sets:
-        staged = input.staged[0] if spec.samples_of else input.ood[0]
-        args += ["--data-dir", data_root(staged)]
+    staged = [*input.staged, *input.ood, *input.records]
+    if staged:
+        args += ["--data-dir", data_root(staged[0])]
     return " ".join(shlex.quote(a) for a in args)
 
 

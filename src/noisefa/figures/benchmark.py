@@ -6,10 +6,18 @@ import math
 
 import matplotlib.pyplot as plt
 
+from ..data.loading import subset_note
 from ..paper import DATASET_TITLES, table_s5
 from .style import METHOD_COLORS, FigureInputs, grouped_bars, mean_sd_band, method_label, stats_p
 
 METHODS = ["bp", "fa", "fa_noise"]
+
+
+def dataset_title(inputs: FigureInputs, dataset: str) -> str:
+    """The dataset's name, and the subset it was trained on when not the full split."""
+    note = subset_note(inputs.data_dir, dataset) if inputs.data_dir else ""
+    title = DATASET_TITLES.get(dataset, dataset)
+    return f"{title}\n({note.removesuffix(' training images')})" if note else title
 
 
 def fig3(inputs: FigureInputs):
@@ -21,7 +29,7 @@ def fig3(inputs: FigureInputs):
     rows = math.ceil(len(datasets) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.7 * rows), squeeze=False)
     for ax, dataset in zip(axes.flat, datasets, strict=False):
-        title = DATASET_TITLES.get(dataset, dataset)
+        title = dataset_title(inputs, dataset)
         mine = runs[runs["dataset"] == dataset]
         if dataset in missing or mine.empty:
             ax.text(
@@ -32,7 +40,8 @@ def fig3(inputs: FigureInputs):
                 va="center",
                 transform=ax.transAxes,
             )
-            ax.set(title=title, xticks=[], yticks=[])
+            ax.set_title(title)
+            ax.set_axis_off()
             continue
         values = {
             (d, m): 100
@@ -90,7 +99,7 @@ def _validation_grid(inputs: FigureInputs, depths: list[int]):
             if row == 0:
                 ax.set_title(f"{depth}-layer")
             if col == 0:
-                ax.set_ylabel(f"{DATASET_TITLES.get(dataset, dataset)}\nval. accuracy")
+                ax.set_ylabel(f"{dataset_title(inputs, dataset)}\nval. accuracy")
             if row == len(datasets) - 1:
                 ax.set_xlabel("Epoch")
     axes[0, 0].legend(fontsize=6, loc="lower right")
