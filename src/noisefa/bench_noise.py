@@ -8,11 +8,10 @@ another implementation's time for the same work.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 
-from .cli import configure_torch, log, run, select_device
+from .cli import command_parser, configure_torch, log, run, select_device
 from .learning.loops import NoiseSchedule, pretrain_network
 from .learning.network import build_network
 from .learning.noise import NoiseSpec
@@ -35,11 +34,7 @@ def time_pretraining(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.bench_noise",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.bench_noise", __doc__)
     parser.add_argument("--samples", type=int, default=500_000)
     parser.add_argument("--dims", type=parse_dims, default=[784, 100, 10])
     parser.add_argument("--repeats", type=int, default=3)

@@ -8,20 +8,15 @@ Writes claims.md (the report, with a summary line counting each verdict), claims
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from .analysis.claims import evaluate_claims, summary_line, to_markdown, to_rst_summary
-from .cli import log, run
+from .cli import command_parser, log, run
 from .files import write_csv, write_text
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.claims",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.claims", __doc__)
     parser.add_argument("--results", type=Path, required=True, help="the results folder")
     parser.add_argument(
         "--studies", nargs="*", default=[], help="studies enabled in this configuration"

@@ -36,6 +36,13 @@ def run(main: Callable[[list[str] | None], None], argv: list[str] | None = None)
         sys.exit(2)
 
 
+def command_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """The argument parser of a stage command; its module docstring is the --help text."""
+    return argparse.ArgumentParser(
+        prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
 def add_compute_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--gpus",

@@ -9,12 +9,11 @@ identifying columns of its run, so figures and statistics never parse paths.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pandas as pd
 
-from .cli import log, run
+from .cli import command_parser, log, run
 from .files import read_json, write_csv
 
 RUN_KEYS = ["dataset", "depth", "variant", "method", "seed"]
@@ -61,11 +60,7 @@ def gather(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.collect",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.collect", __doc__)
     parser.add_argument(
         "--runs", type=Path, nargs="*", default=[], help="summary.json of data runs"
     )

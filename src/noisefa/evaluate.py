@@ -6,22 +6,17 @@ python -m noisefa.evaluate --study ood --runs DIR... --data-dir results/data --o
 
 from __future__ import annotations
 
-import argparse
 import json
 from importlib import import_module
 from pathlib import Path
 
-from .cli import log, run
+from .cli import command_parser, log, run
 from .evaluations import EVALUATED, EvalInputs
 from .files import write_csv
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.evaluate",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.evaluate", __doc__)
     parser.add_argument("--study", required=True, choices=EVALUATED)
     parser.add_argument(
         "--runs", type=Path, nargs="*", default=[], help="data-training run folders"

@@ -8,24 +8,19 @@ images are normalised with MNIST's training statistics when they are evaluated.
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
 
-from .cli import log, run
+from .cli import command_parser, log, run
 from .data.loading import read_staged
 from .data.ood import OOD_SETS, TRANSFORMS, resize_images, transform_images
 from .files import write_json, write_npz
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.make_ood",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.make_ood", __doc__)
     parser.add_argument("--set", required=True, choices=OOD_SETS)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)

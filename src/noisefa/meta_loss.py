@@ -14,14 +14,13 @@ pretraining job's checkpoint.
 
 from __future__ import annotations
 
-import argparse
 import copy
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .cli import add_compute_arguments, configure_torch, log, run, select_device
+from .cli import add_compute_arguments, command_parser, configure_torch, log, run, select_device
 from .data.loading import Tensors, normalisation, read_staged, to_tensors
 from .errors import ConfigError
 from .files import load_tensors, write_csv
@@ -67,11 +66,7 @@ def adapted_query_loss(net, support: Tensors, query: Tensors, steps: int, lr: fl
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.meta_loss",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.meta_loss", __doc__)
     add_noise_arguments(parser)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)

@@ -9,13 +9,12 @@ Writes one row per (seed, layer): mean alignment angle before and after.
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
 import pandas as pd
 
-from .cli import add_compute_arguments, configure_torch, log, run, select_device
+from .cli import add_compute_arguments, command_parser, configure_torch, log, run, select_device
 from .files import write_csv
 from .learning.loops import pretrain_network
 from .learning.network import build_network
@@ -24,11 +23,7 @@ from .pretrain import add_noise_arguments, noise_schedule
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.noise_conditions",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.noise_conditions", __doc__)
     add_noise_arguments(parser)
     parser.add_argument("--trials", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)

@@ -5,7 +5,6 @@ python -m noisefa.plot --figure fig2b --out results/figures/fig2b --collected DI
 
 from __future__ import annotations
 
-import argparse
 import json
 from importlib import import_module
 from pathlib import Path
@@ -13,12 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from .catalogue import FIGURES
-from .cli import log, run
+from .cli import command_parser, log, run
 from .collected import Collected
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="noisefa.plot", description=__doc__)
+    parser = command_parser("noisefa.plot", __doc__)
     parser.add_argument("--figure", required=True, choices=sorted(FIGURES))
     parser.add_argument(
         "--out", type=Path, required=True, help="path prefix; .png and .pdf are added"

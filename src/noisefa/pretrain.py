@@ -20,6 +20,7 @@ import pandas as pd
 from .analysis.measures import alignment_angles
 from .cli import (
     add_compute_arguments,
+    command_parser,
     config_hash,
     configure_torch,
     log,
@@ -82,11 +83,7 @@ def per_neuron_angles(net, stage: str) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.pretrain",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.pretrain", __doc__)
     add_noise_arguments(parser)
     parser.add_argument(
         "--seed", type=int, required=True, help="network seed (initial W and B, noise)"

@@ -5,11 +5,10 @@ python -m noisefa.results_index --results results --figures fig1d ... --tables t
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from .catalogue import FIGURES, SECTIONS
-from .cli import log, run
+from .cli import command_parser, log, run
 from .files import write_text
 
 TABLES = {
@@ -59,7 +58,7 @@ def index_markdown(figures: list[str], tables: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="noisefa.results_index", description=__doc__)
+    parser = command_parser("noisefa.results_index", __doc__)
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--figures", nargs="*", default=[])
     parser.add_argument("--tables", nargs="*", default=[])

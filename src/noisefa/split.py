@@ -5,12 +5,11 @@ python -m noisefa.split --dataset mnist --tag train5000-val0-test5000-seed0 --da
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
-from .cli import log, run
+from .cli import command_parser, log, run
 from .data.loading import read_staged
 from .data.registry import DATASETS, get_dataset
 from .data.splits import SplitRequest, make_split
@@ -18,7 +17,7 @@ from .files import write_json, write_npz
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="noisefa.split", description=__doc__)
+    parser = command_parser("noisefa.split", __doc__)
     parser.add_argument("--dataset", required=True, choices=sorted(DATASETS))
     parser.add_argument("--tag", required=True, help="e.g. train5000-val0-test5000-seed0")
     parser.add_argument("--data-dir", type=Path, required=True)

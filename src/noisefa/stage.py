@@ -8,14 +8,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .cli import log, run
+from .cli import command_parser, log, run
 from .data.registry import DATASETS, SPLITS
 from .data.sources import mirror_dirs
 from .data.staging import stage_split
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="noisefa.stage", description=__doc__)
+    parser = command_parser("noisefa.stage", __doc__)
     parser.add_argument("--dataset", required=True, choices=sorted(DATASETS))
     parser.add_argument("--split", required=True, choices=SPLITS)
     parser.add_argument(

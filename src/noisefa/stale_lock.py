@@ -10,13 +10,12 @@ what to do instead. `make pipeline` calls it first, so re-running resumes the wo
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from .cli import log, run
+from .cli import command_parser, log, run
 
 
 def snakemake_running_in(folder: Path) -> bool | None:
@@ -40,11 +39,7 @@ def snakemake_running_in(folder: Path) -> bool | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.stale_lock",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.stale_lock", __doc__)
     parser.add_argument("--snakemake", default=str(Path(sys.executable).parent / "snakemake"))
     parser.add_argument(
         "snakemake_args", nargs="*", help="arguments the run uses (config files, profile)"

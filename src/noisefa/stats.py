@@ -5,17 +5,16 @@ python -m noisefa.stats --study fast_learning --collected DIR --out FILE.csv
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from .analysis.studies import STUDIES, study_statistics
-from .cli import log, run
+from .cli import command_parser, log, run
 from .collected import Collected
 from .files import write_csv
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="noisefa.stats", description=__doc__)
+    parser = command_parser("noisefa.stats", __doc__)
     parser.add_argument("--study", required=True, choices=STUDIES)
     parser.add_argument("--collected", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)

@@ -7,12 +7,11 @@ python -m noisefa.tables --table table1 --collected results/collected/benchmark 
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 from .analysis.tables import accuracy_table, to_latex, to_markdown
-from .cli import log, run
+from .cli import command_parser, log, run
 from .collected import Collected
 from .data.loading import subset_note
 from .files import write_csv, write_text
@@ -21,11 +20,7 @@ TITLES = {"table1": "Table 1 - two-layer networks", "tableS5": "Table S5 - every
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.tables",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.tables", __doc__)
     parser.add_argument("--table", required=True, choices=sorted(TITLES))
     parser.add_argument("--collected", type=Path, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)

@@ -10,7 +10,6 @@ angles.csv (per-neuron angles at the end), snapshots.pt (optional) and summary.j
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import torch
 from .analysis.measures import learning_curve_auc
 from .cli import (
     add_compute_arguments,
+    command_parser,
     config_hash,
     configure_torch,
     log,
@@ -67,11 +67,7 @@ def split_metrics(history: pd.DataFrame, epoch: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="noisefa.train",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("noisefa.train", __doc__)
     parser.add_argument("--dataset", required=True, choices=sorted(DATASETS))
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument(

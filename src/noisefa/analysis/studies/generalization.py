@@ -10,33 +10,26 @@ from . import compare
 
 def statistics(c: Collected) -> pd.DataFrame:
     runs = c.runs.assign(train_size=c.runs["variant"].str.removeprefix("train").astype(int))
+    size_depth, largest = int(runs["depth"].min()), int(runs["train_size"].max())
+    # Fig 4f: every training-set size at the shallowest depth; Fig S15: every depth at
+    # the largest training set.
+    panels = [
+        ("fig4f", runs[runs["depth"] == size_depth], "n_net=10, t-test, P<0.001"),
+        ("figS15", runs[runs["train_size"] == largest], "lower for every depth"),
+    ]
     rows = []
-    size_depth = int(runs["depth"].min())
-    for size, group in runs[runs["depth"] == size_depth].groupby("train_size"):
-        rows += compare(
-            "fig4f",
-            "generalisation error (test - train loss)",
-            group,
-            "generalization_error",
-            "method",
-            "fa_noise",
-            "fa",
-            "n_net=10, t-test, P<0.001",
-            depth=size_depth,
-            train_size=size,
-        )
-    largest = runs["train_size"].max()
-    for depth, group in runs[runs["train_size"] == largest].groupby("depth"):
-        rows += compare(
-            "figS15",
-            "generalisation error (test - train loss)",
-            group,
-            "generalization_error",
-            "method",
-            "fa_noise",
-            "fa",
-            "lower for every depth",
-            depth=depth,
-            train_size=largest,
-        )
+    for figure, frame, paper in panels:
+        for (depth, size), group in frame.groupby(["depth", "train_size"]):
+            rows += compare(
+                figure,
+                "generalisation error (test - train loss)",
+                group,
+                "generalization_error",
+                "method",
+                "fa_noise",
+                "fa",
+                paper,
+                depth=int(depth),
+                train_size=int(size),
+            )
     return pd.DataFrame(rows)
