@@ -163,22 +163,13 @@ def test_missing_data_without_network(tmp_path):
     assert_refused(cli(*stage_args(out, tmp_path)), "downloading is off", out)
 
 
-def test_corrupt_file(tmp_path, mirror_copy):
+@pytest.mark.parametrize(
+    "damage, name",
+    [("corrupt", "t10k-images-idx3-ubyte.gz"), ("truncate", "train-labels-idx1-ubyte.gz")],
+)
+def test_corrupt_or_truncated_file(tmp_path, mirror_copy, damage, name):
     out = tmp_path / "data"
-    assert_refused(
-        cli(*stage_args(out, mirror_copy(corrupt="t10k-images-idx3-ubyte.gz"))),
-        "t10k-images-idx3-ubyte.gz: MD5",
-        out,
-    )
-
-
-def test_truncated_file(tmp_path, mirror_copy):
-    out = tmp_path / "data"
-    assert_refused(
-        cli(*stage_args(out, mirror_copy(truncate="train-labels-idx1-ubyte.gz"))),
-        "train-labels-idx1-ubyte.gz: MD5",
-        out,
-    )
+    assert_refused(cli(*stage_args(out, mirror_copy(**{damage: name}))), f"{name}: MD5", out)
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from .data.loading import Tensors, normalisation, read_staged, to_tensors
 from .errors import ConfigError
 from .files import load_tensors, write_csv
 from .learning.engine import Engine, evaluate
-from .learning.loops import noise_steps, pretrain_network
+from .learning.loops import pretrain_network
 from .learning.network import build_network
 from .pretrain import add_noise_arguments, noise_schedule
 from .seeding import numpy_rng
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     device = select_device(args.gpus)
     configure_torch(args.threads, device)
     schedule = noise_schedule(args)
-    n_epochs = len(noise_steps(schedule.samples, args.batch_size, args.epoch_samples))
+    n_epochs = schedule.epochs
     if max(args.epochs) > n_epochs:
         raise ConfigError(
             f"meta-loss epochs go up to {max(args.epochs)}, but the noise lasts {n_epochs} epochs"

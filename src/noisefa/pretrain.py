@@ -30,7 +30,7 @@ from .cli import (
 )
 from .files import md5sum, save_tensors, write_csv, write_json
 from .learning.checkpoints import load_network, save_network
-from .learning.loops import NoiseSchedule, noise_steps, pretrain_network
+from .learning.loops import NoiseSchedule, pretrain_network
 from .learning.network import INIT_SCHEMES, build_network
 from .learning.noise import NoiseSpec
 from .learning.recording import Recorder
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     device = select_device(args.gpus)
     configure_torch(args.threads, device)
     schedule = noise_schedule(args, args.probe_size)
-    n_epochs = len(noise_steps(schedule.samples, args.batch_size, args.epoch_samples))
+    n_epochs = schedule.epochs
     if args.start_from:
         net = load_network(args.start_from, args.rule, args.dims)
     else:

@@ -87,6 +87,11 @@ class NoiseSchedule:
     epoch_samples: int = 5000
     probe_size: int = 1024
 
+    @property
+    def epochs(self) -> int:
+        """Noise epochs the schedule lasts (the last may be partial)."""
+        return len(noise_steps(self.samples, self.batch_size, self.epoch_samples))
+
 
 def pretrain_network(
     net: MLP, schedule: NoiseSchedule, seed: int, device, on_epoch: EpochCallback

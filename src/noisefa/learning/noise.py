@@ -56,6 +56,7 @@ class NoiseSampler:
         self.batch_size, self.input_dim, self.device = batch_size, input_dim, device
         # Uniform with the requested std: half-width std * sqrt(3).
         self._half_width = spec.std * math.sqrt(3.0)
+        self._buffer: torch.Tensor | None = None  # created by the first draw(reuse=True)
 
     def draw(self, reuse: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
         """A fresh batch. With `reuse`, the inputs are written into one buffer kept by
@@ -63,7 +64,7 @@ class NoiseSampler:
         while it runs, and a 64 x 784 float buffer is large enough that allocating it
         anew every step costs an mmap and page faults."""
         if reuse:
-            if getattr(self, "_buffer", None) is None:
+            if self._buffer is None:
                 self._buffer = torch.empty(self.batch_size, self.input_dim, device=self.device)
             x = self._buffer
         else:
