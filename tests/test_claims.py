@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from noisefa.analysis.claims import (
-    NOT_REPRODUCED,
+    CONTRADICTED,
+    INCONCLUSIVE,
     NOT_RUN,
     REPRODUCED,
     Results,
     check_test,
     evaluate_claims,
+    to_markdown,
 )
+from noisefa.analysis.statistics import independent_t, one_sample_t, paired_t
 from noisefa.analysis.tables import NOT_RUN as TABLE_NOT_RUN
 from noisefa.paper import paper_claims
 
@@ -22,37 +26,74 @@ def write_stats(folder, study, rows):
     pd.DataFrame(rows).to_csv(folder / "stats" / f"{study}.csv", index=False)
 
 
-def row(p, a, b, test="independent t (Student)", **extra):
+def row(result, **extra):
+    """A statistics row as the studies write it, from one of our test functions."""
     return {
         "figure": "fig2b",
         "comparison": "fa_noise vs fa",
         "measure": "AUC of test accuracy",
         "depth": 2,
-        "test": test,
-        "p": p,
-        "mean_a": a,
-        "mean_b": b,
-        "n_a": 10,
-        "n_b": 10,
+        "unit": "networks",
+        **result,
         **extra,
     }
 
 
+def verdict_of(tmp_path, result, expect, margin=None, study="fast_learning"):
+    write_stats(tmp_path, study, [row(result)])
+    spec = {"study": study, "where": {"depth": 2}, "expect": expect, "test": result["test"]}
+    if margin is not None:
+        spec["margin"] = margin
+    return check_test(spec, Results(tmp_path, [study]), 0.05)
+
+
+RNG = np.random.default_rng(0)
+HIGH = RNG.normal(0.90, 0.01, 10)
+LOW = RNG.normal(0.80, 0.01, 10)
+
+
 @pytest.mark.parametrize(
-    "p, a, b, expect, verdict",
+    "a, b, expect, verdict",
     [
-        (1e-6, 0.9, 0.8, "higher", REPRODUCED),
-        (1e-6, 0.8, 0.9, "higher", NOT_REPRODUCED),  # significant, wrong direction
-        (0.3, 0.9, 0.8, "higher", NOT_REPRODUCED),  # right direction, not significant
-        (0.3, 0.9, 0.8, "same", REPRODUCED),
-        (1e-6, 0.9, 0.8, "same", NOT_REPRODUCED),
-        (0.3, 0.9, 0.8, "higher_mean", REPRODUCED),
+        (HIGH, LOW, "higher", REPRODUCED),
+        (LOW, HIGH, "higher", CONTRADICTED),  # a significant reversal
+        (HIGH, LOW, "lower", CONTRADICTED),
+        (HIGH, LOW, "different", REPRODUCED),
+        ([0.90, 0.95], [0.80, 0.92], "higher", INCONCLUSIVE),  # a big effect with n = 2
+        (HIGH[:3] + [0.0, 0.05, -0.05], HIGH[:3], "higher", INCONCLUSIVE),  # no effect
     ],
 )
-def test_test_verdicts(tmp_path, p, a, b, expect, verdict):
-    write_stats(tmp_path, "fast_learning", [row(p, a, b)])
-    spec = {"study": "fast_learning", "where": {"figure": "fig2b", "depth": 2}, "expect": expect}
-    assert check_test(spec, Results(tmp_path, ["fast_learning"]), 0.05)[0] == verdict
+def test_difference_claims_have_three_verdicts(tmp_path, a, b, expect, verdict):
+    found = verdict_of(tmp_path, independent_t(a, b), expect)
+    assert found["verdict"] == verdict, found["reason"]
+
+
+def test_an_underpowered_effect_says_direction_n_and_the_networks_needed(tmp_path):
+    found = verdict_of(tmp_path, independent_t([0.90, 0.95], [0.80, 0.92]), "higher")
+    assert found["verdict"] == INCONCLUSIVE
+    assert found["reason"].startswith("direction as claimed, NS; n = 2+2; ~")
+    assert "networks per group needed for 80% power" in found["reason"]
+    assert found["effect"].startswith("g = ") and "[" in found["difference"]
+
+
+def test_no_difference_claims_need_equivalence_within_the_margin(tmp_path):
+    same = RNG.normal(90.0, 0.2, 100)  # tight: CI well inside +-2 degrees
+    found = verdict_of(tmp_path, one_sample_t(same, 90.0), "same", margin=2.0)
+    assert found["verdict"] == REPRODUCED and "TOST" in found["reason"]
+    wide = RNG.normal(90.0, 10.0, 5)  # NS, but the CI is far wider than the margin
+    found = verdict_of(tmp_path, one_sample_t(wide, 90.0), "same", margin=2.0)
+    assert found["verdict"] == INCONCLUSIVE, found["reason"]
+    far = RNG.normal(80.0, 0.5, 20)  # significant and the whole CI beyond the margin
+    found = verdict_of(tmp_path, one_sample_t(far, 90.0), "same", margin=2.0)
+    assert found["verdict"] == CONTRADICTED and "beyond the margin" in found["reason"]
+    near = RNG.normal(89.3, 0.3, 50)  # significant, yet inside the margin: equivalent
+    found = verdict_of(tmp_path, one_sample_t(near, 90.0), "same", margin=2.0)
+    assert found["verdict"] == REPRODUCED
+
+
+def test_paired_rows_use_d_z(tmp_path):
+    found = verdict_of(tmp_path, paired_t(HIGH, LOW), "higher")
+    assert found["verdict"] == REPRODUCED and found["effect"].startswith("d_z = ")
 
 
 def test_all_rows_must_hold_and_most_needs_a_majority(tmp_path):
@@ -60,32 +101,39 @@ def test_all_rows_must_hold_and_most_needs_a_majority(tmp_path):
         tmp_path,
         "generalization",
         [
-            row(1e-4, 1, 2, train_size=100),
-            row(1e-4, 1, 2, train_size=400),
-            row(0.4, 2, 1, train_size=1600),
+            row(independent_t(LOW, HIGH), train_size=100),
+            row(independent_t(LOW, HIGH), train_size=400),
+            row(independent_t([0.85, 0.9], [0.8, 0.88]), train_size=1600),
         ],
     )
     results = Results(tmp_path, ["generalization"])
     spec = {"study": "generalization", "where": {"train_size": {"gt": 50}}, "expect": "lower"}
-    verdict, ours, *_, reason = check_test(spec, results, 0.05)
-    assert (
-        verdict == NOT_REPRODUCED
-        and reason == "2 of 3 results meet 'lower'"
-        and "train_size=1600" in ours
-    )
-    assert check_test({**spec, "quantifier": "most"}, results, 0.05)[0] == REPRODUCED
+    found = check_test(spec, results, 0.05)
+    assert found["verdict"] == INCONCLUSIVE and "train_size=1600" in found["ours"]
+    assert found["reason"].startswith("2 of 3 results as claimed; 1 inconclusive")
+    assert check_test({**spec, "quantifier": "most"}, results, 0.05)["verdict"] == REPRODUCED
+    reversed_ = {**spec, "expect": "higher"}  # two significant reversals of three
+    assert check_test(reversed_, results, 0.05)["verdict"] == CONTRADICTED
+    assert check_test({**reversed_, "quantifier": "most"}, results, 0.05)["verdict"] == CONTRADICTED
 
 
 def test_missing_studies_and_results_are_not_run_with_a_reason(tmp_path):
     spec = {"study": "ood", "where": {}, "expect": "higher"}
-    assert (
-        check_test(spec, Results(tmp_path, []), 0.05)[-1] == "study ood not in this configuration"
-    )
-    write_stats(tmp_path, "ood", [row(0.01, 1, 0)])
-    verdict, *_, reason = check_test(
-        {**spec, "where": {"test_set": "usps28"}}, Results(tmp_path, ["ood"]), 0.05
-    )
-    assert verdict == NOT_RUN and "test_set" in reason
+    found = check_test(spec, Results(tmp_path, []), 0.05)
+    assert found == {"verdict": NOT_RUN, "reason": "study ood not in this configuration"}
+    write_stats(tmp_path, "ood", [row(independent_t(HIGH, LOW))])
+    found = check_test({**spec, "where": {"test_set": "usps28"}}, Results(tmp_path, ["ood"]), 0.05)
+    assert found["verdict"] == NOT_RUN and "test_set" in found["reason"]
+
+
+def test_the_report_opens_with_counts_and_says_when_it_is_underpowered(tmp_path):
+    frame = evaluate_claims(tmp_path, [])
+    text = to_markdown(frame, {"fast_learning": 3, "benchmark": 3})
+    first = text.splitlines()[2]
+    assert first.startswith("**0 reproduced, 0 contradicted, 0 inconclusive, 121 not run")
+    assert "fewer networks than the paper in 1 studies (fast_learning 3 of 10)" in text
+    assert "PRESET=offline" in text
+    assert "fewer networks" not in to_markdown(frame, {"fast_learning": 10})
 
 
 def test_table_s5_cells_compare_with_tolerance_and_keep_unavailable_data(tmp_path):
@@ -111,6 +159,26 @@ def test_table_s5_cells_compare_with_tolerance_and_keep_unavailable_data(tmp_pat
             "status": "measured",
             "note": "",
         },
+        {  # far off, but too variable to tell
+            "dataset": "mnist",
+            "depth": 3,
+            "row": "BP",
+            "n": 3,
+            "mean": 95.0,
+            "sd": 3.0,
+            "status": "measured",
+            "note": "",
+        },
+        {  # far off, but trained on fewer images than the paper
+            "dataset": "cifar10",
+            "depth": 2,
+            "row": "BP",
+            "n": 3,
+            "mean": 40.0,
+            "sd": 0.1,
+            "status": "measured",
+            "note": "subset: 3000 of 50000 training images",
+        },
         {
             "dataset": "stl10",
             "depth": 2,
@@ -126,8 +194,10 @@ def test_table_s5_cells_compare_with_tolerance_and_keep_unavailable_data(tmp_pat
     frame = evaluate_claims(tmp_path, ["benchmark"]).set_index("id")
     assert frame.loc["tableS5-mnist-d2-fa_noise", "verdict"] == REPRODUCED  # 97.5 vs 97.76
     assert frame.loc["tableS5-mnist-d2-fa_noise", "ours"].startswith("97.50")  # not FA w/o's
-    assert frame.loc["tableS5-mnist-d2-fa", "verdict"] == NOT_REPRODUCED  # 95.0 vs 97.26
-    assert "-2.26 pp" in frame.loc["tableS5-mnist-d2-fa", "reason"]
+    assert frame.loc["tableS5-mnist-d2-fa", "verdict"] == CONTRADICTED  # 95.0 vs 97.26
+    assert "ours - paper = -2.26 [" in frame.loc["tableS5-mnist-d2-fa", "reason"]
+    assert frame.loc["tableS5-mnist-d3-bp", "verdict"] == INCONCLUSIVE
+    assert frame.loc["tableS5-cifar10-d2-bp", "verdict"] == "inconclusive (subset)"
     assert frame.loc["tableS5-stl10-d2-bp", "reason"] == TABLE_NOT_RUN
     assert frame.loc["tableS5-mnist-d5-bp", "reason"] == "not in this configuration"
     # every qualitative claim yields a row even with nothing run

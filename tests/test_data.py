@@ -10,8 +10,9 @@ import pytest
 
 from noisefa.data.loading import load_split_tensors, subset_note
 from noisefa.data.registry import DATASETS, get_dataset
-from noisefa.data.sources import find_split
+from noisefa.data.sources import clear_cache, find_split
 from noisefa.data.splits import SplitRequest, make_split
+from noisefa.data.staging import stage_split
 from noisefa.errors import DataError
 from noisefa.files import md5sum
 
@@ -25,6 +26,66 @@ def test_mnist_stages_from_the_real_files(staged_data, mirror):
     assert {f["md5"] for f in record["files"]} >= {"f68b3c2dcbeaaa9fbdd348bbdeb94873"}
     with np.load(staged_data / "mnist" / "test.npz") as staged:
         assert staged["images"].shape == (10000, 28, 28) and staged["images"].dtype == np.uint8
+    # the extracted idx files (55 MB per dataset) are not left behind
+    assert not any((staged_data / ".torchvision").rglob("*"))
+
+
+def test_cifar10_stages_the_full_training_split(mirror, tmp_path):
+    """The mirror's arrays hold all 50,000 images: no subset, the published statistics."""
+    record = stage_split(
+        "cifar10",
+        "train",
+        tmp_path / "cifar10" / "train.npz",
+        tmp_path / "cifar10" / "train.json",
+        [mirror],
+        tmp_path / ".torchvision" / "cifar10-train",
+        download=False,
+    )
+    assert record["n"] == 50000 and record["source"] == "arrays"
+    assert record["class_counts"] == [5000] * 10
+    assert record["mean"] == pytest.approx([0.4914, 0.4822, 0.4465], abs=1e-4)
+    assert record["std"] == pytest.approx([0.2470, 0.2435, 0.2616], abs=1e-4)
+    assert subset_note(tmp_path, "cifar10") == ""
+    with np.load(tmp_path / "cifar10" / "train.npz") as staged:
+        assert staged["images"].dtype == np.uint8 and staged["images"].shape == (50000, 32, 32, 3)
+
+
+def test_a_source_with_fewer_images_is_staged_and_labelled_as_a_subset(tmp_path):
+    mirror = tmp_path / "mirror"
+    (mirror / "arrays").mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    np.savez(
+        mirror / "arrays" / "cifar10-train.npz",
+        images=rng.integers(0, 256, (60, 32, 32, 3), dtype=np.uint8),
+        labels=np.repeat(np.arange(10, dtype=np.int64), 6),
+    )
+    data = tmp_path / "data"
+    stage_split(
+        "cifar10",
+        "train",
+        data / "cifar10" / "train.npz",
+        data / "cifar10" / "train.json",
+        [mirror],
+        data / ".torchvision" / "cifar10-train",
+        download=False,
+    )
+    assert subset_note(data, "cifar10") == "subset: 60 of 50000 training images"
+
+
+def test_clearing_the_cache_keeps_downloads_and_never_follows_links(tmp_path):
+    target = tmp_path / "mirror.gz"
+    target.write_bytes(b"mirror file")
+    raw = tmp_path / "cache" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "train-images-idx3-ubyte.gz").write_bytes(b"downloaded")
+    (raw / "train-images-idx3-ubyte").write_bytes(b"extracted")
+    (raw / "t10k-labels-idx1-ubyte.gz").symlink_to(target)
+    clear_cache(get_dataset("mnist"), tmp_path / "cache")
+    assert [p.name for p in raw.iterdir()] == ["train-images-idx3-ubyte.gz"]
+    assert target.read_bytes() == b"mirror file"
+    (raw / "train-images-idx3-ubyte.gz").unlink()
+    clear_cache(get_dataset("mnist"), tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()
 
 
 def test_staging_never_writes_into_the_mirror(mirror, tmp_path):

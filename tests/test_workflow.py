@@ -106,6 +106,20 @@ def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
     ).is_dir()
     claims = (results / "claims.md").read_text()
     assert "reproduced" in claims and "(of " in claims.splitlines()[2]
+    # every claim finds its rows: a renamed measure or comparison cannot silently turn a
+    # claim into "not run" (the smoke preset runs every study and the depths claims name)
+    verdicts = pd.read_csv(results / "claims.csv", keep_default_na=False)
+    qualitative = verdicts[verdicts["kind"] == "claim"]
+    unmatched = qualitative[
+        (qualitative["verdict"] == "not run") & ~qualitative["reason"].str.startswith("the optimum")
+    ]
+    assert unmatched.empty, unmatched[["id", "reason"]].to_string()
+    assert set(verdicts["verdict"].str.split(" [(]", regex=True).str[0]) <= {
+        "reproduced",
+        "contradicted",
+        "inconclusive",
+        "not run",
+    }
     assert (results / "README.md").read_text().count("figures/") == len(FIGURES)
     snakemake(*args, "--report", "results/report.html", cwd=work, env=env)
     report = (results / "report.html").read_text()

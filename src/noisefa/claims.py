@@ -1,6 +1,7 @@
 """Set each claim of the paper beside our measurement.
 
-python -m noisefa.claims --results results --studies fast_learning ... --out-dir results
+python -m noisefa.claims --results results --studies fast_learning ... \\
+    --networks fast_learning=3 ... --out-dir results
 
 Writes claims.md (the report, with a summary line counting each verdict), claims.csv
 (one row per claim) and claims.rst (the HTML report's front page).
@@ -21,12 +22,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--studies", nargs="*", default=[], help="studies enabled in this configuration"
     )
+    parser.add_argument(
+        "--networks",
+        nargs="*",
+        default=[],
+        metavar="STUDY=N",
+        help="networks (or trials) per study in this configuration, to say when it has "
+        "fewer than the paper",
+    )
     parser.add_argument("--out-dir", type=Path, required=True)
     args = parser.parse_args(argv)
+    networks = {}
+    for item in args.networks:
+        study, _, count = item.partition("=")
+        if not count.isdigit():
+            parser.error(f"--networks takes STUDY=N, got {item!r}")
+        networks[study] = int(count)
     frame = evaluate_claims(args.results, args.studies)
     write_csv(args.out_dir / "claims.csv", frame)
-    write_text(args.out_dir / "claims.md", to_markdown(frame))
-    write_text(args.out_dir / "claims.rst", to_rst_summary(frame))
+    write_text(args.out_dir / "claims.md", to_markdown(frame, networks))
+    write_text(args.out_dir / "claims.rst", to_rst_summary(frame, networks))
     log(summary_line(frame))
 
 

@@ -80,6 +80,17 @@ def enabled_studies(config: dict) -> list[str]:
     return [name for name in config["studies"] if enabled(config, name)]
 
 
+def network_counts(config: dict) -> dict[str, int]:
+    """Networks (noise_conditions: trials) per enabled study that trains its own."""
+    counts = {}
+    for name in enabled_studies(config):
+        cfg = study(config, name)
+        for key in ("networks", "trials"):
+            if key in cfg:
+                counts[name] = int(cfg[key])
+    return counts
+
+
 def seeds(config: dict, name: str) -> list[int]:
     return list(range(int(study(config, name)["networks"])))
 
@@ -330,6 +341,7 @@ def figure_params(config: dict, figure: str) -> dict:
             "datasets": cfg["datasets"],
             "depths": cfg["depths"],
             "missing": missing_datasets(config),
+            "train_size": cfg.get("train_size"),
         }
     if spec.study == "compute_budget":
         return {"epoch_samples": config["pretraining"]["epoch_samples"]}

@@ -1,8 +1,8 @@
 """Build an accuracy table (Table 1: 2-layer; Table S5: every depth) as CSV, Markdown and LaTeX.
 
 python -m noisefa.tables --table table1 --collected results/collected/benchmark \\
-    --data-dir results/data --params '{"datasets": [...], "depths": [2], "missing": []}' \\
-    --out-prefix results/tables/table1
+    --data-dir results/data --out-prefix results/tables/table1 \\
+    --params '{"datasets": [...], "depths": [2], "missing": [], "train_size": null}'
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--table", required=True, choices=sorted(TITLES))
     parser.add_argument("--collected", type=Path, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--params", required=True, help="JSON: datasets, depths, missing")
+    parser.add_argument(
+        "--params", required=True, help="JSON: datasets, depths, missing, train_size"
+    )
     parser.add_argument("--out-prefix", type=Path, required=True)
     args = parser.parse_args(argv)
     params = json.loads(args.params)
@@ -35,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
         params["datasets"],
         depths,
         params["missing"],
-        {d: subset_note(args.data_dir, d) for d in params["datasets"]},
+        {d: subset_note(args.data_dir, d, params.get("train_size")) for d in params["datasets"]},
     )
     prefix = args.out_prefix
     write_csv(prefix.with_suffix(".csv"), table)

@@ -22,9 +22,10 @@ rule claims:
     params:
         results=lambda wc, output: str(Path(output.md).parent),
         studies=" ".join(plan.enabled_studies(config)),
+        networks=" ".join(f"{s}={n}" for s, n in plan.network_counts(config).items()),
     shell:
         "python -m noisefa.claims --results {params.results:q} --studies {params.studies}"
-        " --out-dir {params.results:q} > {log:q} 2>&1"
+        " --networks {params.networks} --out-dir {params.results:q} > {log:q} 2>&1"
 
 
 rule results_index:

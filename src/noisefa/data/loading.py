@@ -37,14 +37,16 @@ def normalisation(data_dir: Path, dataset: str) -> tuple[list[float], list[float
     return record["mean"], record["std"]
 
 
-def subset_note(data_dir: Path, dataset: str) -> str:
-    """'subset: 10000 of 50000 training images' when the staged training split holds
-    fewer images than the official one (e.g. CIFAR-10 from the offline arrays), else ''."""
+def subset_note(data_dir: Path, dataset: str, train_size: int | None = None) -> str:
+    """'subset: 3000 of 50000 training images' when the networks trained on fewer images
+    than the official training split offers: the staged split holds fewer (a partial
+    mirror), or the study asks for `train_size` images; else ''."""
     record = Path(data_dir) / dataset / "train.json"
     if not record.is_file():
         return ""
     n, full = read_json(record)["n"], get_dataset(dataset).n_train
-    return f"subset: {n} of {full} training images" if n < full else ""
+    used = min(n, train_size) if train_size else n
+    return f"subset: {used} of {full} training images" if train_size or n < full else ""
 
 
 def to_tensors(

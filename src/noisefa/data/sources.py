@@ -66,6 +66,35 @@ def _drop_links(root: Path) -> None:
                 path.unlink()
 
 
+def _downloaded_archives(info: DatasetInfo, cache_root: Path) -> set[Path]:
+    """The compressed files torchvision's download leaves in `cache_root` (kept, so that
+    restaging does not download again); everything else there is extracted or linked."""
+    cls = info.tv_class
+    if info.layout == "idx":
+        names = [f"{cls.__name__}/raw/{Path(url).name}" for url, _ in cls.resources]
+    elif info.layout in ("cifar", "stl"):
+        names = [cls.filename]
+    else:  # usps: torchvision reads its .bz2 files without extracting them
+        names = [fname for _, fname, _ in cls.split_list.values()]
+    return {cache_root / name for name in names}
+
+
+def clear_cache(info: DatasetInfo, cache_root: Path) -> None:
+    """Remove what staging extracted or linked into `cache_root`: the staged .npz is all
+    that later jobs read, and extracted copies cost hundreds of MB. Mirrors are never
+    touched (links are unlinked, not followed); downloaded archives stay."""
+    if not cache_root.is_dir():
+        return
+    keep = _downloaded_archives(info, cache_root)
+    for path in sorted(cache_root.rglob("*"), reverse=True):  # files before their folders
+        if path.is_symlink() or (path.is_file() and path not in keep):
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(cache_root.iterdir()):
+        cache_root.rmdir()
+
+
 def _torchvision_files_in(info: DatasetInfo, split: str, mirror: Path) -> list[tuple] | None:
     """Verified (src, relative path, md5) files for the split, or None if the mirror lacks it."""
     wanted = info.torchvision_files(split)

@@ -15,7 +15,8 @@ METHODS = ["bp", "fa", "fa_noise"]
 
 def dataset_title(inputs: FigureInputs, dataset: str) -> str:
     """The dataset's name, and the subset it was trained on when not the full split."""
-    note = subset_note(inputs.data_dir, dataset) if inputs.data_dir else ""
+    train_size = inputs.params.get("train_size")
+    note = subset_note(inputs.data_dir, dataset, train_size) if inputs.data_dir else ""
     title = DATASET_TITLES.get(dataset, dataset)
     return f"{title}\n({note.removesuffix(' training images')})" if note else title
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
+import numpy as np
 import pandas as pd
 
 from ...collected import Collected
@@ -70,7 +71,9 @@ def compare(
     wide = frame.pivot_table(index=pair, columns=group, values=column)[[a, b]].dropna()
     context = {"group_a": a, "group_b": b, "unit": "networks", **context}
     comparison = f"{a} vs {b}"
+    student, paired = independent_t(values_a, values_b), paired_t(wide[a], wide[b])
+    student["p_paired"] = paired.get("p", np.nan)  # beside the paper's test, on its row
     return [
-        test_row(figure, comparison, measure, independent_t(values_a, values_b), paper, **context),
-        test_row(figure, comparison, measure, paired_t(wide[a], wide[b]), "", **context),
+        test_row(figure, comparison, measure, student, paper, **context),
+        test_row(figure, comparison, measure, paired, "", **context),
     ]

@@ -6,7 +6,45 @@ import pandas as pd
 
 from ...collected import Collected
 from ...paper import delta_acc
-from . import compare
+from ..statistics import independent_t
+from . import compare, test_row
+
+MEASURE = "test accuracy at best validation epoch"
+# Per-seed differences whose growth with depth the paper claims (Table S5, B.5)
+TRENDS = {
+    "ΔACC (fa_noise - fa)": ("fa_noise", "fa"),
+    "BP - FA w/ gap (bp - fa_noise)": ("bp", "fa_noise"),
+}
+
+
+def depth_trends(runs: pd.DataFrame, dataset: str) -> list[dict]:
+    """Deepest vs shallowest depth of each per-seed difference: Student t between the
+    networks of the two depths (different networks, so independent)."""
+    depths = sorted(runs["depth"].unique())
+    if len(depths) < 2:
+        return []
+    rows = []
+    for measure, (a, b) in TRENDS.items():
+        per_depth = {}
+        for depth in (depths[0], depths[-1]):
+            wide = runs[runs["depth"] == depth].pivot_table(
+                index="seed", columns="method", values="at_best_test_acc"
+            )
+            if {a, b} <= set(wide):
+                per_depth[depth] = (wide[a] - wide[b]).dropna()
+        if len(per_depth) == 2:
+            rows.append(
+                test_row(
+                    "tableS5",
+                    f"depth {depths[-1]} vs depth {depths[0]}",
+                    measure,
+                    independent_t(per_depth[depths[-1]], per_depth[depths[0]]),
+                    "the gap widens with depth",
+                    dataset=dataset,
+                    unit="networks",
+                )
+            )
+    return rows
 
 
 def statistics(c: Collected) -> pd.DataFrame:
@@ -18,7 +56,7 @@ def statistics(c: Collected) -> pd.DataFrame:
         for other, statement in (("fa", note), ("bp", "")):
             rows += compare(
                 "table1",
-                "test accuracy at best validation epoch",
+                MEASURE,
                 runs,
                 "at_best_test_acc",
                 "method",
@@ -27,4 +65,6 @@ def statistics(c: Collected) -> pd.DataFrame:
                 statement,
                 **context,
             )
+    for dataset, runs in c.runs.groupby("dataset"):
+        rows += depth_trends(runs, dataset)
     return pd.DataFrame(rows)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ...collected import Collected
-from ..statistics import independent_t
+from ..statistics import independent_t, one_sample_t
 from . import compare, test_row
 
 PAIRS = (("fa_noise", "fa"), ("fa_noise", "bp"), ("fa", "bp"))
@@ -51,12 +52,38 @@ def last_layer_neuron_test(angles: pd.DataFrame, depth: int, figure: str, paper:
     ]
 
 
+def gap_closed(runs: pd.DataFrame, figure: str, column: str, measure: str, **context) -> list[dict]:
+    """Does FA after noise close at least half of the FA-BP gap? Per seed (the three
+    methods share an initialisation) the contrast fa_noise - (fa + bp) / 2 is > 0 exactly
+    when more than half is closed; one-sample t of the contrasts against 0."""
+    wide = runs.pivot_table(index="seed", columns="method", values=column)
+    if not {"bp", "fa", "fa_noise"} <= set(wide):
+        return []
+    wide = wide[["bp", "fa", "fa_noise"]].dropna()
+    contrast = wide["fa_noise"] - (wide["fa"] + wide["bp"]) / 2
+    gap = wide["bp"].mean() - wide["fa"].mean()
+    fraction = (wide["fa_noise"].mean() - wide["fa"].mean()) / gap if gap else np.nan
+    return [
+        test_row(
+            figure,
+            "fa_noise vs midpoint of fa and bp",
+            measure,
+            one_sample_t(contrast, 0.0),
+            "'comparable to that of the network trained with backpropagation'",
+            unit="networks",
+            fraction_of_gap_closed=fraction,
+            **context,
+        )
+    ]
+
+
 def statistics(c: Collected) -> pd.DataFrame:
     rows = []
     for depth, runs in c.runs.groupby("depth"):
         rows += method_comparisons(
             runs, "fig2b", "auc_test", "AUC of test accuracy", PAPER_AUC, depth=depth
         )
+        rows += gap_closed(runs, "fig2b", "auc_test", "AUC of test accuracy", depth=depth)
         rows += method_comparisons(
             runs, "fig2b", "final_test_acc", "final test accuracy", depth=depth
         )
