@@ -28,11 +28,12 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 CONFIG_ARGS = $(if $(PRESET),--configfile $(foreach p,$(PRESET),config/presets/$(p).yaml))
 RUN_ARGS = --workflow-profile workflow/profiles/default $(CONFIG_ARGS) $(SNAKEMAKE_ARGS)
 
-# Re-running resumes an interrupted run: a lock left by a killed run is cleared
-# (only when no Snakemake is running here), unfinished jobs are redone.
+# Re-running resumes an interrupted run: a lock left by a killed run is cleared when
+# it is provably stale (noisefa.stale_lock, which then becomes the Snakemake process),
+# and unfinished jobs are redone.
 pipeline: $(BIN)/.installed
-	$(BIN)/python -m noisefa.stale_lock -- $(RUN_ARGS)
-	$(BIN)/snakemake $(RUN_ARGS) --resources gpu=$(or $(GPUS),0)
+	$(BIN)/python -m noisefa.stale_lock -- \
+	    $(BIN)/snakemake $(RUN_ARGS) --resources gpu=$(or $(GPUS),0)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

@@ -49,6 +49,27 @@ CONFIG_CASES = {
         "studies:\n  compute_budget:\n    noise_epochs: [2, 5]\n",
         "must include 0",
     ),
+    # values the schema lets through but the code cannot honour (issue 14)
+    "a float count": ("studies:\n  fast_learning:\n    epochs: 3.0\n", "epochs = 3.0 must be a"),
+    "nan": ("training:\n  lr: .nan\n", "training.lr = nan is not a finite number"),
+    "infinity": ("studies:\n  noise_conditions:\n    stds: [.inf]\n", "stds[0] = inf"),
+    "an empty list": ("studies:\n  hyperparams:\n    lrs: []\n", "should be non-empty"),
+    "colliding names": (
+        "studies:\n  hyperparams:\n    lrs: [1.0e-4, 1.00000000001e-4]\n",
+        "distinct values share a result name",
+    ),
+    "a rounded fraction": (
+        "studies:\n  benchmark:\n    val_fraction: 0.105\n",
+        "val_fraction = 0.105 is not a whole percentage",
+    ),
+    "a disabled study another needs": (
+        "studies:\n  fast_learning:\n    enabled: false\n",
+        "trajectory needs studies.fast_learning enabled",
+    ),
+    "gram rank without its networks": (
+        "studies:\n  generalization:\n    enabled: false\n",
+        "gram_rank needs studies.generalization enabled",
+    ),
 }
 
 

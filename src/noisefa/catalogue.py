@@ -18,6 +18,7 @@ class FigureSpec:
     title: str
     uses_runs: bool = True  # reads the study's collected tables and statistics
     samples_of: tuple[str, ...] = ()  # datasets whose staged images the figure shows
+    samples_split: str = "train"  # ... from this split
     ood_sets: tuple[str, ...] = ()  # out-of-distribution sets the figure shows
     needs: tuple[str, ...] = ()  # other studies that must be enabled
     subsets: bool = False  # labels datasets trained on a subset (reads their staging records)
@@ -97,6 +98,7 @@ FIGURES: dict[str, FigureSpec] = {
             "Transformed MNIST test sets",
             uses_runs=False,
             samples_of=("mnist",),
+            samples_split="test",
             ood_sets=_TRANSFORMED,
         ),
         FigureSpec(
@@ -106,6 +108,7 @@ FIGURES: dict[str, FigureSpec] = {
             "USPS resized to 28x28, beside MNIST",
             uses_runs=False,
             samples_of=("mnist",),
+            samples_split="test",
             ood_sets=("usps28",),
         ),
         FigureSpec("fig6a", "meta_loss", _S44, "Meta-loss during noise training"),

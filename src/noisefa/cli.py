@@ -29,11 +29,32 @@ def run(main: Callable[[list[str] | None], None], argv: list[str] | None = None)
     """Run a CLI; errors a user can fix print one clear paragraph and exit 2, no traceback."""
     try:
         main(argv)
-    except (NoisefaError, ValueError, FileNotFoundError) as exc:
-        spec = getattr(sys.modules.get(main.__module__), "__spec__", None)  # set by python -m
-        prog = spec.name if spec else os.path.basename(sys.argv[0])
-        print(f"{prog}: error: {exc}", file=sys.stderr, flush=True)
-        sys.exit(2)
+    except (NoisefaError, ValueError) as exc:
+        _fail(main, str(exc))
+    except OSError as exc:  # disk full, permissions, a missing file: name the file
+        where = f" ({exc.filename})" if exc.filename else ""
+        what = exc.strerror or str(exc) or type(exc).__name__
+        _fail(main, f"{what}{where}")
+    except MemoryError:
+        _fail(main, "out of memory; run fewer jobs at once (--cores) or on a larger machine")
+
+
+def _fail(main: Callable, message: str) -> None:
+    spec = getattr(sys.modules.get(main.__module__), "__spec__", None)  # set by python -m
+    prog = spec.name if spec else os.path.basename(sys.argv[0])
+    print(f"{prog}: error: {message}", file=sys.stderr, flush=True)
+    sys.exit(2)
+
+
+def json_argument(text: str) -> dict:
+    """argparse type for JSON options (--params): a bad one is named, not a decoder message."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"not JSON ({exc}): {text[:80]!r}") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"expected a JSON object, got {text[:80]!r}")
+    return value
 
 
 def command_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:

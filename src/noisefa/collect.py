@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from .cli import command_parser, log, run
+from .collected import PRETRAIN_KEYS, RUN_KEYS
+from .errors import ResultError
 from .files import read_json, write_csv
-
-RUN_KEYS = ["dataset", "depth", "variant", "method", "seed"]
-PRETRAIN_KEYS = ["dims", "init", "noise", "seed"]
+from .job_files import last_epoch, read_angles, read_history
 
 
 def _flatten(prefix: str, value, out: dict) -> None:
@@ -46,11 +46,17 @@ def gather(
     runs, histories, angles = [], [], []
     for path in summaries:
         summary = read_json(path)
-        row = summary_row(summary, keys)
+        try:
+            row = summary_row(summary, keys)
+        except (KeyError, TypeError) as exc:
+            raise ResultError(f"{path} lacks {exc} (a partial or foreign summary)") from None
         runs.append(row)
         ident = {k: row[k] for k in keys}
-        for name, bucket in (("history.csv", histories), ("angles.csv", angles)):
-            table = pd.read_csv(path.parent / name)
+        history = read_history(path.parent / "history.csv", last_epoch(summary))
+        for table, bucket in (
+            (history, histories),
+            (read_angles(path.parent / "angles.csv"), angles),
+        ):
             bucket.append(table.assign(**ident)[keys + list(table.columns)])
 
     def frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -69,11 +75,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--out-dir", type=Path, required=True)
     args = parser.parse_args(argv)
-    for prefix, paths, keys in (
-        ("", args.runs, RUN_KEYS),
-        ("pretrain_", args.pretrains, PRETRAIN_KEYS),
-    ):
-        runs, histories, angles = gather(paths, keys)
+    # everything is read and checked before anything is written
+    tables = {
+        prefix: gather(paths, keys)
+        for prefix, paths, keys in (
+            ("", args.runs, RUN_KEYS),
+            ("pretrain_", args.pretrains, PRETRAIN_KEYS),
+        )
+    }
+    for prefix, (runs, histories, angles) in tables.items():
         write_csv(args.out_dir / f"{prefix}runs.csv", runs)
         write_csv(args.out_dir / f"{prefix}histories.csv", histories)
         write_csv(args.out_dir / f"{prefix}angles.csv", angles)

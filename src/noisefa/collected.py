@@ -1,4 +1,5 @@
-"""Read a study's collected tables (written by `noisefa.collect`)."""
+"""Read a study's collected tables (written by `noisefa.collect`), checked: a history
+table must still hold every epoch of every run that runs.csv lists."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import ResultError
+from .job_files import check_epochs, read_table
+
+RUN_KEYS = ["dataset", "depth", "variant", "method", "seed"]
+PRETRAIN_KEYS = ["dims", "init", "noise", "seed"]
 TEXT_COLUMNS = {"dataset", "variant", "method", "stage", "measure", "item"}
 
 
@@ -15,7 +21,19 @@ class Collected:
         self.folder = Path(folder)
 
     def _read(self, name: str) -> pd.DataFrame:
-        return pd.read_csv(self.folder / f"{name}.csv")
+        return read_table(self.folder / f"{name}.csv")
+
+    def _histories(self, name: str, runs: pd.DataFrame, keys: list[str], last: str):
+        table, path = self._read(name), self.folder / f"{name}.csv"
+        if runs.empty:
+            return table
+        groups = dict(iter(table.groupby(keys))) if not table.empty else {}
+        for ident, run in runs.set_index(keys).iterrows():
+            part = groups.get(ident)
+            if part is None:
+                raise ResultError(f"{path} has no rows for the run {ident} of runs.csv")
+            check_epochs(part, int(run[last]), f"{path} (run {ident})")
+        return table
 
     @cached_property
     def runs(self) -> pd.DataFrame:
@@ -23,7 +41,7 @@ class Collected:
 
     @cached_property
     def histories(self) -> pd.DataFrame:
-        return self._read("histories")
+        return self._histories("histories", self.runs, RUN_KEYS, "epochs_run")
 
     @cached_property
     def angles(self) -> pd.DataFrame:
@@ -35,7 +53,7 @@ class Collected:
 
     @cached_property
     def pretrain_histories(self) -> pd.DataFrame:
-        return self._read("pretrain_histories")
+        return self._histories("pretrain_histories", self.pretrain_runs, PRETRAIN_KEYS, "epochs")
 
     @cached_property
     def pretrain_angles(self) -> pd.DataFrame:

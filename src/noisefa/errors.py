@@ -14,7 +14,11 @@ class ConfigError(NoisefaError):
 
 
 class DivergenceError(NoisefaError):
-    """Training produced a non-finite loss."""
+    """Training stopped learning: a non-finite loss, or one far above its initial value."""
+
+
+class ResultError(NoisefaError):
+    """An intermediate result (summary, history, table) is missing, damaged or partial."""
 
 
 class CheckpointError(NoisefaError):

@@ -6,11 +6,10 @@ python -m noisefa.evaluate --study ood --runs DIR... --data-dir results/data --o
 
 from __future__ import annotations
 
-import json
 from importlib import import_module
 from pathlib import Path
 
-from .cli import command_parser, log, run
+from .cli import command_parser, json_argument, log, run
 from .evaluations import EVALUATED, EvalInputs
 from .files import write_csv
 
@@ -26,15 +25,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--extra", type=Path, nargs="*", default=[], help="other job folders")
     parser.add_argument("--data-dir", type=Path)
-    parser.add_argument("--params", default="{}", help="study parameters as JSON")
+    parser.add_argument("--params", type=json_argument, default={}, help="study parameters as JSON")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     import torch
 
     torch.set_num_threads(1)
-    inputs = EvalInputs(
-        args.runs, args.pretrains, args.extra, args.data_dir, json.loads(args.params)
-    )
+    inputs = EvalInputs(args.runs, args.pretrains, args.extra, args.data_dir, args.params)
     table = import_module(f"noisefa.evaluations.{args.study}").evaluate(inputs)
     write_csv(args.out, table)
     log(f"{args.study}: {len(table)} measurements -> {args.out}")

@@ -20,15 +20,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import CheckpointError
+from .errors import CheckpointError, ResultError
 
 if TYPE_CHECKING:  # imported on use: table-only stages never load torch
     import torch
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)  # the only way to read it; set straight back
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
-    """Yield a temporary path next to `path`; rename it onto `path` only on success."""
+    """Yield a temporary path next to `path`; rename it onto `path` only on success.
+
+    The result gets the permissions any new file would (0666 less the umask): mkstemp
+    creates owner-only files, which collaborators sharing `results/` could not read."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{suffix}", dir=path.parent)
@@ -36,7 +45,10 @@ def atomic_path(path: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     tmp = Path(tmp)
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, path)
+    except OSError as exc:  # e.g. a full disk: name the file being written, not the temp
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -57,7 +69,16 @@ def _json_default(value: Any) -> Any:
 
 
 def read_json(path: str | os.PathLike) -> Any:
-    return json.loads(Path(path).read_text())
+    """A JSON file; a damaged one is an error naming it (not a bare decoder message)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ResultError(f"{path} is missing")
+    try:
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ResultError(
+            f"{path} is damaged ({exc}); delete it and rerun - the job that writes it runs again"
+        ) from None
 
 
 def write_csv(path: str | os.PathLike, frame: pd.DataFrame) -> None:

@@ -12,6 +12,7 @@ by every study that needs the same one.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .data.registry import SPLITS, get_dataset
 from .data.sources import mirror_dirs
 from .data.splits import SplitRequest
 from .learning.methods import get_method
-from .naming import dims_tag, mlp_dims, noise_tag
+from .naming import dims_tag, format_number, mlp_dims, noise_tag
 
 RESULTS = "results"
 DATA_DIR = f"{RESULTS}/data"
@@ -177,7 +178,7 @@ def hyperparameter_variants(cfg: dict) -> list[str]:
     """Fig S9: one variant per batch size, learning rate and initialisation."""
     return (
         [f"batch{b}" for b in cfg["batch_sizes"]]
-        + [f"lr{lr:g}" for lr in cfg["lrs"]]
+        + [f"lr{format_number(lr)}" for lr in cfg["lrs"]]
         + [f"init-{scheme}" for scheme in cfg["inits"]]
     )
 
@@ -417,16 +418,20 @@ def config_problems(config: dict) -> list[str]:
     ):
         if not enabled(config, name):
             continue
-        if source not in studies or not methods <= set(study(config, source)["methods"]):
-            problems.append(f"studies.{name} needs studies.{source} with methods {sorted(methods)}")
+        if not enabled(config, source) or not methods <= set(study(config, source)["methods"]):
+            problems.append(
+                f"studies.{name} needs studies.{source} enabled, with methods "
+                f"{sorted(methods)} (it measures those networks); enable it or disable {name}"
+            )
         elif (
             name == "trajectory"
             and study(config, name)["depth"] not in study(config, source)["depths"]
         ):
             problems.append("studies.trajectory.depth must be one of studies.fast_learning.depths")
-    if enabled(config, "gram_rank") and "generalization" not in studies:
+    if enabled(config, "gram_rank") and not enabled(config, "generalization"):
         problems.append(
-            "studies.gram_rank needs studies.generalization (it measures those networks)"
+            "studies.gram_rank needs studies.generalization enabled (it measures those "
+            "networks); enable it or disable gram_rank"
         )
     if (
         enabled(config, "compute_budget")
@@ -435,4 +440,78 @@ def config_problems(config: dict) -> list[str]:
         problems.append(
             "studies.compute_budget.noise_epochs must include 0 (the data-only reference)"
         )
+    return problems + naming_problems(config)
+
+
+def _exact_in_names(value: float) -> bool:
+    return float(format_number(value)) == float(value)
+
+
+def naming_problems(config: dict) -> list[str]:
+    """Settings that result paths encode must survive the encoding: distinct values get
+    distinct names, and the value read back from a name is the value configured."""
+    problems, pre = [], config["pretraining"]
+    for key in ("mean", "std"):
+        if not _exact_in_names(pre[key]):
+            problems.append(
+                f"pretraining.{key} = {pre[key]!r} has more digits than result names keep "
+                f"({format_number(pre[key])}); round it"
+            )
+    for name, cfg in config["studies"].items():
+        if not enabled(config, name):
+            continue
+        fraction = cfg.get("val_fraction")
+        if fraction is not None and not math.isclose(fraction * 100, round(fraction * 100)):
+            problems.append(
+                f"studies.{name}.val_fraction = {fraction!r} is not a whole percentage; split "
+                f"names keep whole percents (it would become {round(fraction * 100)}%)"
+            )
+        for key in ("lrs", "stds"):
+            values = cfg.get(key, [])
+            inexact = [v for v in values if not _exact_in_names(v)]
+            if inexact:
+                problems.append(
+                    f"studies.{name}.{key}: {inexact} have more digits than result names keep"
+                )
+            names = [format_number(v) for v in values]
+            if len(set(names)) < len(names):
+                problems.append(
+                    f"studies.{name}.{key}: distinct values share a result name ({names})"
+                )
+    return problems
+
+
+def type_problems(config: dict, schema: dict) -> list[str]:
+    """What JSON Schema lets through but the code cannot honour: 3.0 where a count is
+    meant (draft 2020-12 calls it an integer), NaN and infinities (they pass bounds)."""
+    defs = schema.get("$defs", {})
+    problems: list[str] = []
+
+    def resolve(node: dict) -> dict:
+        while "$ref" in node:
+            ref = node["$ref"].removeprefix("#/$defs/")
+            node = {**defs[ref], **{k: v for k, v in node.items() if k != "$ref"}}
+        return node
+
+    def walk(value, node: dict, where: str) -> None:
+        node = resolve(node)
+        types = node.get("type", [])
+        types = [types] if isinstance(types, str) else types
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                problems.append(f"{where} = {value} is not a finite number")
+            elif "integer" in types and "number" not in types:
+                problems.append(
+                    f"{where} = {value!r} must be a whole number: write {int(value)}, "
+                    "without a decimal point"
+                )
+        elif isinstance(value, dict):
+            for key, sub in value.items():
+                if key in node.get("properties", {}):
+                    walk(sub, node["properties"][key], f"{where}.{key}" if where else key)
+        elif isinstance(value, list) and "items" in node:
+            for i, sub in enumerate(value):
+                walk(sub, node["items"], f"{where}[{i}]")
+
+    walk(config, schema, "")
     return problems

@@ -5,14 +5,13 @@ python -m noisefa.plot --figure fig2b --out results/figures/fig2b --collected DI
 
 from __future__ import annotations
 
-import json
 from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
 
 from .catalogue import FIGURES
-from .cli import command_parser, log, run
+from .cli import command_parser, json_argument, log, run
 from .collected import Collected
 
 
@@ -26,7 +25,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stats", type=Path, help="the study's statistics CSV")
     parser.add_argument("--data-dir", type=Path, help="staged data (figures that show images)")
     parser.add_argument("--noise", help="noise tag (figures that show noise)")
-    parser.add_argument("--params", default="{}", help="study settings as JSON")
+    parser.add_argument("--params", type=json_argument, default={}, help="study settings as JSON")
     args = parser.parse_args(argv)
     from .figures.style import FigureInputs, apply_style, save_figure
 
@@ -37,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
         stats=pd.read_csv(args.stats) if args.stats else None,
         data_dir=args.data_dir,
         noise=args.noise,
-        params=json.loads(args.params),
+        params=args.params,
     )
     draw = getattr(import_module(f"noisefa.figures.{spec.study}"), spec.id)
     fig = draw(inputs)

@@ -1,67 +1,121 @@
-"""Clear Snakemake's lock on this folder if the run that held it is gone.
+"""Start Snakemake, first clearing the lock of an earlier run only if it provably is dead.
 
-python -m noisefa.stale_lock [--snakemake PATH]
+python -m noisefa.stale_lock -- SNAKEMAKE [ARGS...]
 
 A killed run (SIGKILL, power loss) leaves `.snakemake/locks/` behind, and the next run
-refuses to start until `snakemake --unlock`. This unlocks only when no Snakemake
-process is running in this folder (read from /proc, so on Linux); elsewhere it says
-what to do instead. `make pipeline` calls it first, so re-running resumes the work.
+refuses to start until `snakemake --unlock`. Unlocking while a run is alive would let
+two runs write the same files, so the lock is removed only when it is provably stale:
+
+- the run that holds it was started by this command, which records its owner in
+  `.snakemake/noisefa-owner.json` (host, boot id, PID namespace, PID and the process's
+  start time) and then becomes that Snakemake process (exec: same PID);
+- the record was written on this host, since its last boot, in this PID namespace; and
+- that process is gone (no such PID, or the PID now belongs to a later process).
+
+Anything else - a lock from a Snakemake started by hand, a run on another machine or
+container sharing the folder, a system without /proc - is left alone, and the message
+says what to run once you are sure no run is active. `make pipeline` starts every run
+through this command, so re-running it resumes an interrupted one.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from .cli import command_parser, log, run
+from .files import write_json
+
+LOCKS = Path(".snakemake/locks")
+OWNER = Path(".snakemake/noisefa-owner.json")
 
 
-def snakemake_running_in(folder: Path) -> bool | None:
-    """True/False when /proc can tell, None when it cannot (not Linux)."""
-    proc = Path("/proc")
-    if not proc.is_dir():
+def _read(path: str) -> str | None:
+    try:
+        return Path(path).read_text().strip()
+    except OSError:
         return None
-    me, folder = os.getpid(), folder.resolve()
-    for entry in proc.iterdir():
-        if not entry.name.isdigit() or int(entry.name) == me:
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-            if not any(b"snakemake" in part for part in cmdline[:3]) or b"--unlock" in cmdline:
-                continue
-            if Path(os.readlink(entry / "cwd")).resolve() == folder:
-                return True
-        except OSError:  # a process that ended, or one we may not inspect
-            continue
-    return False
+
+
+def start_time(pid: int) -> str | None:
+    """The process's start time since boot (clock ticks), None if there is no such process."""
+    stat = _read(f"/proc/{pid}/stat")
+    if stat is None:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22; the name may hold spaces
+
+
+def identity(pid: int) -> dict:
+    """What names a process uniquely on this machine, as far as /proc can tell."""
+    try:
+        namespace = os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        namespace = None
+    return {
+        "host": socket.gethostname(),
+        "boot_id": _read("/proc/sys/kernel/random/boot_id"),
+        "pid_namespace": namespace,
+        "pid": pid,
+        "start_time": start_time(pid),
+    }
+
+
+def lock_is_stale(owner: dict | None) -> tuple[bool, str]:
+    """(True, why) only when the recorded owner is provably dead; else (False, why not)."""
+    if owner is None:
+        return False, "no record of the run that holds it (started outside `make pipeline`?)"
+    here = identity(os.getpid())
+    if None in (here["boot_id"], here["pid_namespace"], here["start_time"]):
+        return False, "this system does not expose /proc, so no run can be proven dead"
+    for key, where in (
+        ("host", "on another host"),
+        ("boot_id", "on another machine, or before this host last booted"),
+        ("pid_namespace", "in another container or PID namespace"),
+    ):
+        if owner.get(key) != here[key]:
+            return False, f"its run was started {where} ({key} {owner.get(key)})"
+    alive = start_time(int(owner["pid"]))
+    if alive is not None and alive == owner.get("start_time"):
+        return False, f"its run (PID {owner['pid']}) is still running"
+    return True, f"its run (PID {owner['pid']}) has ended"
+
+
+def read_owner() -> dict | None:
+    try:
+        return json.loads(OWNER.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def clear_if_stale(snakemake_args: list[str]) -> bool:
+    """Unlock when the lock is provably stale; True when the run may start."""
+    if not LOCKS.is_dir() or not any(LOCKS.iterdir()):
+        return True
+    stale, why = lock_is_stale(read_owner())
+    if not stale:
+        log(
+            f"a Snakemake lock exists in {Path.cwd()} and is not provably stale: {why}. "
+            "If no run is active here (on any machine that shares this folder), remove it "
+            f"with: {' '.join(snakemake_args)} --unlock"
+        )
+        return False
+    log(f"removing the lock left by an interrupted run: {why}")
+    subprocess.run([*snakemake_args, "--unlock"], check=True, stdout=subprocess.DEVNULL)
+    return True
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = command_parser("noisefa.stale_lock", __doc__)
-    parser.add_argument("--snakemake", default=str(Path(sys.executable).parent / "snakemake"))
-    parser.add_argument(
-        "snakemake_args", nargs="*", help="arguments the run uses (config files, profile)"
-    )
+    parser.add_argument("snakemake", nargs="+", help="the Snakemake command line to run")
     args = parser.parse_args(argv)
-    locks = Path(".snakemake/locks")
-    if not locks.is_dir() or not any(locks.iterdir()):
-        return
-    running = snakemake_running_in(Path.cwd())
-    if running:
-        log("another Snakemake run is active in this folder; leaving its lock alone")
-    elif running is None:
-        log(
-            "a Snakemake lock exists; if no run is active here, remove it with `snakemake --unlock`"
-        )
-    else:
-        log("removing the lock left by an interrupted run")
-        subprocess.run(
-            [args.snakemake, "--unlock", *args.snakemake_args],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    if not clear_if_stale(args.snakemake):
+        sys.exit(2)
+    write_json(OWNER, identity(os.getpid()))
+    os.execvp(args.snakemake[0], args.snakemake)  # the same PID: the record names this run
 
 
 if __name__ == "__main__":

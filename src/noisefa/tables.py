@@ -7,11 +7,10 @@ python -m noisefa.tables --table table1 --collected results/collected/benchmark 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .analysis.tables import accuracy_table, to_latex, to_markdown
-from .cli import command_parser, log, run
+from .cli import command_parser, json_argument, log, run
 from .collected import Collected
 from .data.loading import subset_note
 from .files import write_csv, write_text
@@ -25,11 +24,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--collected", type=Path, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument(
-        "--params", required=True, help="JSON: datasets, depths, missing, train_size"
+        "--params",
+        type=json_argument,
+        required=True,
+        help="JSON: datasets, depths, missing, train_size",
     )
     parser.add_argument("--out-prefix", type=Path, required=True)
     args = parser.parse_args(argv)
-    params = json.loads(args.params)
+    params = args.params
+    if absent := {"datasets", "depths", "missing"} - set(params):
+        parser.error(f"--params lacks {sorted(absent)}")
     depths = [2] if args.table == "table1" else params["depths"]
     runs = Collected(args.collected).runs
     table = accuracy_table(

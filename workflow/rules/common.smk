@@ -4,6 +4,8 @@ import shlex
 import sys
 from pathlib import Path
 
+import yaml
+
 from snakemake.settings.types import DeploymentMethod
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
@@ -28,7 +30,10 @@ from noisefa.learning.methods import METHODS  # noqa: E402
 from noisefa.naming import NOISE_TAG_PATTERN  # noqa: E402
 from noisefa.data.splits import TAG_PATTERN as SPLIT_TAG_PATTERN  # noqa: E402
 
-validate(config, schema="../schemas/config.schema.yaml", set_default=True)
+SCHEMA = Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
+validate(config, schema=str(SCHEMA), set_default=True)
+if problems := plan.type_problems(config, yaml.safe_load(SCHEMA.read_text())):
+    raise WorkflowError("The configuration is invalid:\n  - " + "\n  - ".join(problems))
 if problems := plan.config_problems(config):
     raise WorkflowError(
         "The configuration is inconsistent:\n  - " + "\n  - ".join(problems)
@@ -109,6 +114,29 @@ def get_study_run_summaries(wildcards):
     ]
 
 
+def sibling_files(summaries, names):
+    """Files a job writes beside its summary.json, as declared inputs of a reader."""
+    return [str(Path(s).parent / name) for s in summaries for name in names]
+
+
+def get_collected_files(wildcards):
+    """The histories and angle tables that collection reads beside each summary."""
+    summaries = get_study_run_summaries(wildcards) + get_study_pretrain_summaries(
+        wildcards
+    )
+    return sibling_files(summaries, ("history.csv", "angles.csv"))
+
+
+def get_collected_tables(study):
+    """Every table of a study's collected folder (runs.csv first): what its statistics
+    and figures may read."""
+    return [
+        f"{RESULTS}/collected/{study}/{prefix}{table}.csv"
+        for prefix in ("", "pretrain_")
+        for table in ("runs", "histories", "angles")
+    ]
+
+
 def get_evaluation_inputs(wildcards):
     """Everything a study's evaluation reads: runs, pretrainings, other jobs, data."""
     study = wildcards.study
@@ -117,9 +145,26 @@ def get_evaluation_inputs(wildcards):
         "pretrains": get_study_pretrain_summaries(wildcards),
         "jobs": plan.study_job_outputs(config, study),
     }
+    folders = inputs["runs"] + inputs["pretrains"]
+    if study in plan.TRAJECTORY_SOURCES:
+        folders += inputs["jobs"]
+    inputs["checkpoints"] = sibling_files(folders, ("model.pt", "snapshots.pt"))
     if study in ("gram_rank", "ood"):
-        datasets = {key.dataset for key in plan.study_runs(config, study)}
-        inputs["staged"] = [f"{DATA}/{d}/test.npz" for d in sorted(datasets)]
+        keys = plan.study_runs(config, study)
+        datasets = sorted({key.dataset for key in keys})
+        # train.npz first: the evaluation's data folder is read from it
+        inputs["staged"] = [
+            f"{DATA}/{d}/{name}"
+            for d in datasets
+            for name in ("train.npz", "train.json", "test.npz")
+        ]
+        if study == "gram_rank":
+            inputs["splits"] = sorted(
+                {
+                    f"{DATA}/{k.dataset}/splits/{plan.run_settings(config, k).split}.npz"
+                    for k in keys
+                }
+            )
     if study == "ood":
         inputs["ood"] = [f"{DATA}/ood/{name}.npz" for name in OOD_SETS]
     return inputs
@@ -156,11 +201,11 @@ def get_figure_inputs(wildcards):
     spec = FIGURES[wildcards.figure]
     inputs = {}
     if spec.uses_runs:
-        inputs["collected"] = f"{RESULTS}/collected/{spec.study}/runs.csv"
+        inputs["collected"] = get_collected_tables(spec.study)
         inputs["stats"] = f"{RESULTS}/stats/{spec.study}.csv"
         if spec.study in EVALUATED:
             inputs["evaluation"] = f"{RESULTS}/collected/{spec.study}/evaluation.csv"
-    inputs["staged"] = [f"{DATA}/{d}/train.npz" for d in spec.samples_of]
+    inputs["staged"] = [f"{DATA}/{d}/{spec.samples_split}.npz" for d in spec.samples_of]
     inputs["ood"] = [f"{DATA}/ood/{name}.npz" for name in spec.ood_sets]
     trained = (
         {k.dataset for k in plan.study_runs(config, spec.study)} if spec.subsets else ()
@@ -175,7 +220,7 @@ def figure_arguments(wildcards, input):
     if spec.uses_runs:
         args += [
             "--collected",
-            str(Path(input.collected).parent),
+            str(Path(input.collected[0]).parent),
             "--stats",
             input.stats,
         ]

@@ -5,6 +5,7 @@ rule collect_study:
     input:
         runs=get_study_run_summaries,
         pretrains=get_study_pretrain_summaries,
+        files=get_collected_files,
     output:
         runs=f"{RESULTS}/collected/{{study}}/runs.csv",
         histories=f"{RESULTS}/collected/{{study}}/histories.csv",

@@ -1,6 +1,7 @@
 rule study_statistics:
     input:
         runs=f"{RESULTS}/collected/{{study}}/runs.csv",
+        tables=lambda wc: get_collected_tables(wc.study),
         evaluation=lambda wc: (
             f"{RESULTS}/collected/{wc.study}/evaluation.csv"
             if wc.study in EVALUATED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +25,25 @@ class Tensors:
 
 def read_staged(data_dir: Path, dataset: str, split: str) -> tuple[np.ndarray, np.ndarray]:
     path = Path(data_dir) / dataset / f"{split}.npz"
+    return read_npz(path, ("images", "labels"), "staged split")
+
+
+def read_npz(path: Path, keys: tuple[str, ...], what: str) -> tuple[np.ndarray, ...]:
+    """Arrays `keys` of an .npz the workflow wrote; a missing, truncated or partial file is
+    an error naming it (never a bare zipfile traceback)."""
+    if not Path(path).is_file():
+        raise DataError(f"{what} {path} is missing; the workflow's rule that writes it must run")
     try:
-        with np.load(path, allow_pickle=False) as staged:
-            return staged["images"], staged["labels"]
-    except FileNotFoundError:
-        raise DataError(f"staged file {path} is missing; run the workflow's staging rule") from None
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [k for k in keys if k not in archive.files]
+            if missing:
+                raise DataError(f"{what} {path} lacks {missing}; it holds {archive.files}")
+            return tuple(archive[k] for k in keys)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise DataError(
+            f"{what} {path} is damaged ({type(exc).__name__}: {exc}); delete it and rerun - "
+            "the workflow writes it again"
+        ) from None
 
 
 def normalisation(data_dir: Path, dataset: str) -> tuple[list[float], list[float]]:
@@ -74,11 +89,19 @@ def load_split_tensors(
     """train / val / test tensors of a split tag; val is absent when the tag asks for none."""
     get_dataset(dataset)
     indices_path = Path(data_dir) / dataset / "splits" / f"{split_tag}.npz"
-    with np.load(indices_path, allow_pickle=False) as idx:
-        indices = {k: idx[k] for k in ("train", "val", "test")}
+    parts = ("train", "val", "test")
+    indices = dict(zip(parts, read_npz(indices_path, parts, "split index file"), strict=True))
     mean, std = normalisation(data_dir, dataset)
     train_images, train_labels = read_staged(data_dir, dataset, "train")
     test_images, test_labels = read_staged(data_dir, dataset, "test")
+    for part, idx in indices.items():
+        size = (test_labels if part == "test" else train_labels).size
+        if idx.size and (idx.min() < 0 or idx.max() >= size):
+            raise DataError(
+                f"split index file {indices_path} points past the staged {dataset} "
+                f"{'test' if part == 'test' else 'train'} split ({size} images): it belongs to "
+                "another staging; delete it and rerun"
+            )
     out = {
         "train": to_tensors(
             train_images[indices["train"]], train_labels[indices["train"]], mean, std, device

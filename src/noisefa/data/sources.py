@@ -204,13 +204,16 @@ def find_split(
     for mirror in mirrors:
         verified = _torchvision_files_in(info, split, mirror)
         if verified is not None:
+            clear_cache(info, cache_root)  # leftovers of an earlier, failed job are never read
             for src, rel, _ in verified:
                 _link(src, cache_root / rel)
             try:
                 images, labels = _read_torchvision(info, split, cache_root, download=False)
             except Exception as exc:  # verified files that torchvision still cannot parse
                 raise DataError(
-                    f"{info.title} {split}: torchvision cannot read {mirror}: {exc}"
+                    f"{info.title} {split}: the files in {mirror} match torchvision's MD5s, "
+                    f"but torchvision could not read what it extracted from them into "
+                    f"{cache_root} ({type(exc).__name__}: {exc}); delete {cache_root} and rerun"
                 ) from None
             files = [{"path": str(src), "md5": md5} for src, _, md5 in verified]
             return RawSplit(images, labels, "mirror", str(mirror), files)

@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..catalogue import EVALUATED  # noqa: F401  (the studies that have a module here)
+from ..errors import CheckpointError
 from ..files import load_tensors, read_json
+from ..job_files import last_epoch
 
 COLUMNS = ["dataset", "depth", "variant", "method", "seed", "stage", "measure", "item", "value"]
 
@@ -38,7 +40,11 @@ class Job:
         return read_json(self.folder / "summary.json")
 
     def tensors(self, name: str) -> dict:
-        return load_tensors(self.folder / name)
+        path = self.folder / name
+        tensors = CheckedTensors(path, load_tensors(path))
+        if name == "snapshots.pt":
+            check_snapshots(path, tensors, last_epoch(self.summary))
+        return tensors
 
     @property
     def last_layer(self) -> int:
@@ -49,6 +55,35 @@ class Job:
         return {k: s.get(k, "") for k in ("dataset", "depth", "variant", "method")} | {
             "seed": s["seed"]
         }
+
+
+class CheckedTensors(dict):
+    """A checkpoint's tensors; asking for one it lacks is an error naming the file."""
+
+    def __init__(self, path: Path, tensors: dict):
+        super().__init__(tensors)
+        self.path = path
+
+    def __missing__(self, key: str):
+        raise CheckpointError(
+            f"checkpoint {self.path} has no {key!r} (it holds {sorted(self)}): partial or "
+            "written by another job; delete its job's folder and rerun"
+        )
+
+
+def check_snapshots(path: Path, tensors: dict, last: int) -> None:
+    """Weight snapshots cover epochs 0..last once each, with one weight per epoch."""
+    epochs = tensors["epochs"].tolist()
+    if epochs != list(range(len(epochs))) or (epochs and epochs[-1] != last):
+        raise CheckpointError(
+            f"{path} holds snapshots of epochs {epochs[:3]}...{epochs[-3:]}, expected 0..{last} "
+            "(its summary.json); delete its job's folder and rerun"
+        )
+    for key, value in tensors.items():
+        if key != "epochs" and value.shape[0] != len(epochs):
+            raise CheckpointError(
+                f"{path}: {key} has {value.shape[0]} snapshots for {len(epochs)} epochs"
+            )
 
 
 def rows(identity: dict, stage: str, values: dict, item="") -> list[dict]:

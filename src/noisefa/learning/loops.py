@@ -24,15 +24,50 @@ Metrics = dict[str, tuple[float, float]]
 EpochCallback = Callable[[int, Metrics], None]
 
 
-def _measure(net, splits: dict[str, Tensors], phase: str, epoch: int) -> Metrics:
+# A run has diverged when the loss on what it trains on (the training split, or the
+# noise probe) is non-finite or exceeds DIVERGENCE_FACTOR times its epoch-0 value (never
+# less than DIVERGENCE_FLOOR): it has stopped learning. Cross-entropy of an untrained
+# network sits near ln(classes); training only lowers it, so a hundredfold rise is no
+# noise. Held-out splits may rise when a network overfits and are checked for
+# finiteness only.
+DIVERGENCE_FACTOR = 100.0
+DIVERGENCE_FLOOR = 1.0
+
+
+class DivergenceGuard:
+    """Stops a run that is no longer learning (see DIVERGENCE_FACTOR)."""
+
+    def __init__(self, phase: str, trained_split: str):
+        self.phase, self.trained_split = phase, trained_split
+        self.initial: float | None = None
+
+    def check(self, epoch: int, metrics: Metrics) -> None:
+        for name, (loss, _) in metrics.items():
+            if not math.isfinite(loss):
+                self._stop(epoch, f"{name} loss is {loss}")
+        loss = metrics[self.trained_split][0]
+        if self.initial is None:
+            self.initial = loss
+            return
+        limit = DIVERGENCE_FACTOR * max(self.initial, DIVERGENCE_FLOOR)
+        if loss > limit:
+            self._stop(
+                epoch,
+                f"{self.trained_split} loss {loss:.4g} is more than {DIVERGENCE_FACTOR:g}x its "
+                f"initial {self.initial:.4g}",
+            )
+
+    def _stop(self, epoch: int, why: str) -> None:
+        raise DivergenceError(
+            f"{self.phase} diverged at epoch {epoch}: {why}. No summary was written; lower "
+            "the learning rate or check the inputs."
+        )
+
+
+def _measure(net, splits: dict[str, Tensors], epoch: int, guard: DivergenceGuard) -> Metrics:
     results = {name: evaluate(net, t.x, t.y) for name, t in splits.items()}
     metrics = {name: (float(loss), float(acc)) for name, (loss, acc) in results.items()}
-    for name, (loss, _) in metrics.items():
-        if not math.isfinite(loss):
-            raise DivergenceError(
-                f"{phase} diverged at epoch {epoch}: {name} loss is {loss}. No summary was "
-                "written; lower the learning rate or check the inputs."
-            )
+    guard.check(epoch, metrics)
     return metrics
 
 
@@ -66,13 +101,14 @@ def pretrain_on_noise(
     """
     boundaries = noise_steps(samples, sampler.batch_size, epoch_samples)
     probe_split = {"noise": probe}
-    on_epoch(0, _measure(engine.net, probe_split, "noise pretraining", 0))
+    guard = DivergenceGuard("noise pretraining", "noise")
+    on_epoch(0, _measure(engine.net, probe_split, 0, guard))
     done = 0
     for epoch, target in enumerate(boundaries, start=1):
         for _ in range(done, target):
             engine.step(*sampler.draw(reuse=True))
         done = target
-        on_epoch(epoch, _measure(engine.net, probe_split, "noise pretraining", epoch))
+        on_epoch(epoch, _measure(engine.net, probe_split, epoch, guard))
     return done
 
 
@@ -141,14 +177,15 @@ def train_on_data(
             "early stopping (patience) needs a validation split; the split tag has val0"
         )
     net, n = engine.net, len(train)
-    on_epoch(0, _measure(net, splits, "data training", 0))
+    guard = DivergenceGuard("data training", "train")
+    on_epoch(0, _measure(net, splits, 0, guard))
     best_acc, best_epoch, best_state = -1.0, 0, None
     for epoch in range(1, epochs + 1):
         order = torch.randperm(n, generator=gen, device=gen.device)
         xs, ys = train.x[order], train.y[order]
         for start in range(0, n, batch_size):
             engine.step(xs[start : start + batch_size], ys[start : start + batch_size])
-        metrics = _measure(net, splits, "data training", epoch)
+        metrics = _measure(net, splits, epoch, guard)
         on_epoch(epoch, metrics)
         if patience is None:
             continue
