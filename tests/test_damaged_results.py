@@ -101,6 +101,22 @@ def test_a_damaged_collected_table_is_refused_by_its_readers(pretrained, tmp_pat
         _ = Collected(out).pretrain_histories
 
 
+def test_runs_of_different_depths_share_a_collected_table(tmp_path):
+    """A 2-layer run has no angle_2: its empty column is not damage."""
+    keys = {"dataset": "mnist", "variant": "base", "method": "fa", "seed": 0}
+    runs = pd.DataFrame(
+        [{**keys, "depth": 2, "epochs_run": 1}, {**keys, "depth": 3, "epochs_run": 1}]
+    )
+    runs.to_csv(tmp_path / "runs.csv", index=False)
+    rows = [
+        {**keys, "depth": d, "epoch": e, "split": "test", "loss": 1.0, "acc": 0.5, "angle_1": 80.0,
+         "angle_2": 70.0 if d == 3 else None}
+        for d in (2, 3) for e in (0, 1)
+    ]  # fmt: skip
+    pd.DataFrame(rows).to_csv(tmp_path / "histories.csv", index=False)
+    assert len(Collected(tmp_path).histories) == 4
+
+
 def test_partial_snapshots_and_checkpoints_are_refused_by_name(pretrained, tmp_path):
     job = tmp_path / "job"
     shutil.copytree(pretrained, job)
@@ -305,6 +321,16 @@ def owner(**override):
     return record
 
 
+def unreaped_process() -> dict:
+    """A killed process whose parent has not reaped it yet (a zombie): it runs nothing."""
+    proc = subprocess.Popen(["sleep", "30"])
+    record = stale_lock.identity(proc.pid)
+    proc.kill()
+    time.sleep(0.2)
+    unreaped_process.keep = proc  # reaped when the test module ends
+    return record
+
+
 def ended_process() -> dict:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     record = stale_lock.identity(proc.pid)
@@ -322,6 +348,7 @@ def ended_process() -> dict:
         ("other boot", False, "before this host last booted"),
         ("other namespace", False, "another container or PID namespace"),
         ("ended", True, "has ended"),
+        ("killed, not yet reaped", True, "has ended"),
         ("reused pid", True, "has ended"),
     ],
 )
@@ -334,7 +361,11 @@ def test_a_lock_is_cleared_only_when_provably_stale(record, stale, why):
         "other namespace": owner(pid_namespace="pid:[1]"),
         "reused pid": owner(start_time="1"),  # this PID, but a process started earlier
     }
-    found = stale_lock.lock_is_stale(ended_process() if record == "ended" else records[record])
+    if record == "ended":
+        records[record] = ended_process()
+    elif record == "killed, not yet reaped":
+        records[record] = unreaped_process()
+    found = stale_lock.lock_is_stale(records[record])
     assert found[0] is stale and why in found[1]
 
 

@@ -32,6 +32,8 @@ class Collected:
             part = groups.get(ident)
             if part is None:
                 raise ResultError(f"{path} has no rows for the run {ident} of runs.csv")
+            # columns of deeper networks (angle_3, ...) are empty for shallower ones
+            part = part.dropna(axis=1, how="all")
             check_epochs(part, int(run[last]), f"{path} (run {ident})")
         return table
 

@@ -42,11 +42,15 @@ def _read(path: str) -> str | None:
 
 
 def start_time(pid: int) -> str | None:
-    """The process's start time since boot (clock ticks), None if there is no such process."""
+    """The process's start time since boot (clock ticks); None if there is no such
+    process or only its corpse (a killed process not yet reaped by its parent)."""
     stat = _read(f"/proc/{pid}/stat")
     if stat is None:
         return None
-    return stat.rsplit(")", 1)[1].split()[19]  # field 22; the name may hold spaces
+    fields = stat.rsplit(")", 1)[1].split()  # the name before ")" may hold spaces
+    if fields[0] in ("Z", "X"):  # zombie or dead: it runs nothing any more
+        return None
+    return fields[19]  # field 22 of /proc/PID/stat
 
 
 def identity(pid: int) -> dict:
