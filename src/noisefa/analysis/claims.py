@@ -312,44 +312,38 @@ def matching_rows(spec: dict, results: Results) -> tuple[pd.DataFrame | None, st
     return rows, ""
 
 
-def check_test(spec: dict, results: Results, alpha: float) -> dict:
-    rows, why = matching_rows(spec, results)
-    if rows is None:
-        return {"verdict": NOT_RUN, "reason": why}
+def judge_rows(rows: pd.DataFrame, spec: dict, alpha: float) -> dict:
+    """The verdict of a claim over its statistics rows, with the columns every row shows."""
     judged = [judge(r, spec["expect"], alpha, spec.get("margin")) for _, r in rows.iterrows()]
     outcome = combine(judged, spec.get("quantifier", "all"))
     return {**_row_columns(rows), "verdict": outcome.verdict, "reason": outcome.reason}
 
 
+def check_test(spec: dict, results: Results, alpha: float) -> dict:
+    rows, why = matching_rows(spec, results)
+    if rows is None:
+        return {"verdict": NOT_RUN, "reason": why}
+    return judge_rows(rows, spec, alpha)
+
+
 def check_auc_gap_fraction(spec: dict, results: Results, alpha: float) -> dict:
     """At least half of the FA-BP gap closed: the per-seed contrast fa_noise - (fa + bp)/2
     is > 0 (fast_learning's 'midpoint' row); the fraction closed is shown beside it."""
-    found = check_test(
-        {
-            "study": spec["study"],
-            "test": "one-sample t",
-            "where": {"comparison": "fa_noise vs midpoint of fa and bp", "depth": spec["depth"]},
-            "expect": "higher",
-        },
-        results,
-        alpha,
-    )
-    if found["verdict"] == NOT_RUN:
-        return found
-    rows, _ = matching_rows(
-        {
-            "study": spec["study"],
-            "test": "one-sample t",
-            "where": {"comparison": "fa_noise vs midpoint of fa and bp", "depth": spec["depth"]},
-        },
-        results,
-    )
-    fraction = _get(rows.iloc[0], "fraction_of_gap_closed")
-    found["ours"] = (
-        f"{100 * fraction:.0f}% of the AUC gap closed; fa_noise - (fa + bp)/2 = "
-        f"{_get(rows.iloc[0], 'mean_a'):+.4f}"
-    )
-    return found
+    contrast = {
+        "study": spec["study"],
+        "test": "one-sample t",
+        "where": {"comparison": "fa_noise vs midpoint of fa and bp", "depth": spec["depth"]},
+        "expect": "higher",
+    }
+    rows, why = matching_rows(contrast, results)
+    if rows is None:
+        return {"verdict": NOT_RUN, "reason": why}
+    row = rows.iloc[0]
+    return {
+        **judge_rows(rows, contrast, alpha),
+        "ours": f"{100 * _get(row, 'fraction_of_gap_closed'):.0f}% of the AUC gap closed; "
+        f"fa_noise - (fa + bp)/2 = {_get(row, 'mean_a'):+.4f}",
+    }
 
 
 def check_compute_budget_optimum(spec: dict, results: Results, alpha: float) -> dict:
@@ -366,13 +360,10 @@ def check_compute_budget_optimum(spec: dict, results: Results, alpha: float) -> 
         reason = f"the optimum is {optimum} noise epochs (no pretraining)"
         return {"verdict": NOT_RUN, "reason": reason}
     r = rows.iloc[0]
-    outcome = judge(r, "higher", alpha)
     accuracy = f"{100 * r.mean_a:.2f}% vs {100 * r.mean_b:.2f}% without noise"
     return {
-        **_row_columns(rows),
+        **judge_rows(rows, {"expect": "higher"}, alpha),
         "ours": f"optimum {optimum} noise epochs: accuracy {accuracy}",
-        "verdict": outcome.verdict,
-        "reason": outcome.reason,
     }
 
 

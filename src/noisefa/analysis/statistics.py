@@ -127,23 +127,28 @@ def one_sample_t(values, popmean: float) -> dict:
     return row
 
 
-def _one_sample_columns(diff: np.ndarray, measure: str, ci_of: str) -> dict:
-    """t-test of mean(diff) = 0 (one-sample, or paired on differences) with its effect size."""
-    n, sd = diff.size, diff.std(ddof=1)
+def _mean_difference(diff: np.ndarray, ci_of: str) -> dict:
+    """t-test of mean(diff) = 0 with the difference's SE, df and 95% CI."""
     res = stats.ttest_1samp(diff, 0.0)
     low, high = DescrStatsW(diff).tconfint_mean()
-    columns = {
+    return {
         "statistic": res.statistic,
         "p": res.pvalue,
         "diff": diff.mean(),
-        "se_diff": sd / np.sqrt(n),
-        "df": n - 1,
+        "se_diff": diff.std(ddof=1) / np.sqrt(diff.size),
+        "df": diff.size - 1,
         "ci_low": low,
         "ci_high": high,
         "ci_of": ci_of,
     }
+
+
+def _one_sample_columns(diff: np.ndarray, measure: str, ci_of: str) -> dict:
+    """`_mean_difference` (one sample, or paired on differences) with its effect size."""
+    columns = _mean_difference(diff, ci_of)
+    n, sd = diff.size, diff.std(ddof=1)
     if sd > 0:
-        ncp_low, ncp_high = _noncentrality_interval(res.statistic, n - 1)
+        ncp_low, ncp_high = _noncentrality_interval(columns["statistic"], n - 1)
         d = diff.mean() / sd
         columns.update(
             _effect_columns(
@@ -229,7 +234,7 @@ def wilcoxon_vs(values, reference: float) -> dict:
         return row
     res = stats.wilcoxon(a - reference, method="approx")
     z = stats.norm.isf(res.pvalue / 2) * np.sign(np.median(a - reference))
-    mean = _one_sample_columns(a - reference, "", "mean - reference")
+    mean = _mean_difference(a - reference, "mean - reference")
     row.update(
         statistic=res.statistic,
         p=res.pvalue,

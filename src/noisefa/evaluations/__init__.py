@@ -8,6 +8,7 @@ Each module has `evaluate(inputs: EvalInputs) -> DataFrame` in the long format o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +36,7 @@ class Job:
 
     folder: Path
 
-    @property
+    @cached_property
     def summary(self) -> dict:
         return read_json(self.folder / "summary.json")
 
