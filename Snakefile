@@ -9,6 +9,22 @@ configfile: "config/config.yaml"
 report: "workflow/report/workflow.rst"
 
 
+# Light rules run on the submitting host under a cluster executor (seconds each; a
+# cluster allocation would cost more than the work). Data staging is among them
+# because login nodes are where clusters allow downloads.
+localrules:
+    all,
+    stage_split,
+    make_split,
+    make_ood_set,
+    collect_study,
+    study_statistics,
+    figure,
+    table,
+    claims,
+    results_index,
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/pretrain.smk"

@@ -3,39 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from noisefa.catalogue import FIGURES
 from tests.conftest import REPO
-
-BIN = Path(sys.executable).parent
-
-
-def tool(name: str, *args, cwd=REPO, env=None, check=True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [str(BIN / name), *args], cwd=cwd, env=env, capture_output=True, text=True
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"{name} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def snakemake(*args, cwd=REPO, env=None, check=True):
-    return tool(
-        "snakemake",
-        "--workflow-profile",
-        "workflow/profiles/default",
-        *args,
-        cwd=cwd,
-        env=env,
-        check=check,
-    )
+from tests.workflow_runs import offline_overlay, snakemake, tool, workflow_copy
 
 
 def test_paper_scale_dry_run_matches_the_plan():
@@ -67,20 +41,10 @@ def test_lint_and_formatting_are_clean():
     tool("ruff", "format", "--check", "src", "tests")
 
 
-def workflow_copy(tmp_path: Path) -> Path:
-    work = tmp_path / "noisefa"
-    work.mkdir()
-    for name in ("Snakefile", "workflow", "config", "src", "envs"):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, work / name)
-    return work
-
-
 @pytest.mark.workflow
 def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
     work = workflow_copy(tmp_path)
-    offline = tmp_path / "offline.yaml"
-    offline.write_text("data:\n  download: false\n  allow_missing: true\n")
+    offline = offline_overlay(tmp_path)
     env = {**os.environ, "NOISEFA_DATA_MIRROR": str(mirror)}
     args = [
         "--resources",
