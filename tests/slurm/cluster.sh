@@ -76,6 +76,7 @@ EOF
 
 start() {
     install_packages
+    stop_daemons # a cluster this script started before is restarted, not doubled
     write_config
     if ! pgrep -x munged >/dev/null; then
         mkdir -p /run/munge
@@ -104,12 +105,21 @@ start() {
     exit 1
 }
 
-stop() {
+stop_daemons() {
+    local pid
     for daemon in slurmd slurmctld; do
         if [ -s "$STATE/$daemon.pid" ]; then
-            kill "$(cat "$STATE/$daemon.pid")" 2>/dev/null || true
+            pid=$(cat "$STATE/$daemon.pid")
+            kill "$pid" 2>/dev/null || true
+            # the next start binds the same ports: wait until this one has let go
+            for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+            rm -f "$STATE/$daemon.pid"
         fi
     done
+}
+
+stop() {
+    stop_daemons
     if [ -e "$STATE/started-munged" ]; then
         pkill -x munged || true
         rm -f "$STATE/started-munged"
