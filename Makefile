@@ -29,10 +29,10 @@ CONFIG_ARGS = $(if $(PRESET),--configfile $(foreach p,$(PRESET),config/presets/$
 RUN_ARGS = --workflow-profile workflow/profiles/default $(CONFIG_ARGS) $(SNAKEMAKE_ARGS)
 
 # Re-running resumes an interrupted run: a lock left by a killed run is cleared when
-# it is provably stale (noisefa.stale_lock, which then becomes the Snakemake process),
+# it is provably stale (noisefa_pipeline.stale_lock, which then becomes the Snakemake process),
 # and unfinished jobs are redone.
 pipeline: $(BIN)/.installed
-	$(BIN)/python -m noisefa.stale_lock -- \
+	$(BIN)/python -m noisefa_pipeline.stale_lock -- \
 	    $(BIN)/snakemake $(RUN_ARGS) --resources gpu=$(or $(GPUS),0)
 
 test: $(BIN)/.installed

@@ -24,8 +24,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
 from baseline_fa import pretrain_baseline  # noqa: E402
+from bench_noise import time_pretraining  # noqa: E402
 
-from noisefa.bench_noise import time_pretraining  # noqa: E402
 from noisefa.data.loading import load_split_tensors  # noqa: E402
 from noisefa.learning.engine import Engine, FusedAdam  # noqa: E402
 from noisefa.learning.loops import noise_steps, train_on_data  # noqa: E402
@@ -108,9 +108,9 @@ def stage_mnist(data_dir: Path) -> Path:
     if not (data_dir / "mnist" / "splits" / f"{tag}.npz").is_file():
         import tempfile
 
+        from noisefa.cli.split import main as make_split
         from noisefa.data.sources import mirror_dirs
         from noisefa.data.staging import stage_split
-        from noisefa.split import main as make_split
 
         data_dir = Path(tempfile.mkdtemp())
         for split in ("train", "test"):

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 import torch
+from bench_noise import time_pretraining
 
-from noisefa.bench_noise import time_pretraining
 from noisefa.data.loading import Tensors
 from noisefa.learning.engine import Engine, FusedAdam
 from noisefa.learning.loops import train_on_data

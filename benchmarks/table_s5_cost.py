@@ -20,9 +20,9 @@ from pathlib import Path
 
 import torch
 import yaml
+from bench_noise import time_pretraining
 
 from noisefa import plan
-from noisefa.bench_noise import time_pretraining
 from noisefa.data.loading import Tensors
 from noisefa.data.registry import get_dataset
 from noisefa.learning.engine import Engine

@@ -107,9 +107,9 @@ def cli(*args, cwd=None):
 
 
 def pretrain_cli(out: Path, noise: str, *extra: str):
-    """`noisefa.pretrain` of a [784, 100, 10] network, seed 0, into `out`."""
+    """`noisefa.cli.pretrain` of a [784, 100, 10] network, seed 0, into `out`."""
     return cli(
-        "noisefa.pretrain",
+        "noisefa.cli.pretrain",
         "--dims",
         "784,100,10",
         "--seed",
@@ -153,7 +153,7 @@ def mirror_copy(tmp_path, mirror):
 
 def stage_args(out, mirror, dataset="mnist"):
     return [
-        "noisefa.stage",
+        "noisefa.cli.stage",
         "--dataset",
         dataset,
         "--split",
@@ -236,7 +236,7 @@ def test_pickled_dataset_is_verified_before_it_is_unpickled(tmp_path, monkeypatc
 
 def test_split_larger_than_the_source(tmp_path, staged_data):
     result = cli(
-        "noisefa.split",
+        "noisefa.cli.split",
         "--dataset",
         "mnist",
         "--tag",
@@ -251,7 +251,7 @@ def test_split_larger_than_the_source(tmp_path, staged_data):
 def test_malformed_split_tag(staged_data):
     assert_refused(
         cli(
-            "noisefa.split",
+            "noisefa.cli.split",
             "--dataset",
             "mnist",
             "--tag",
@@ -300,13 +300,13 @@ def test_divergence_mid_training_names_the_epoch():
 @pytest.fixture
 def split_tag(staged_data):
     tag = "train200-val50-test100-seed0"
-    cli("noisefa.split", "--dataset", "mnist", "--tag", tag, "--data-dir", str(staged_data))
+    cli("noisefa.cli.split", "--dataset", "mnist", "--tag", tag, "--data-dir", str(staged_data))
     return tag
 
 
 def train_args(staged, tag, out, *extra, method="fa"):
     return [
-        "noisefa.train",
+        "noisefa.cli.train",
         "--dataset",
         "mnist",
         "--data-dir",
@@ -383,7 +383,7 @@ def test_batch_larger_than_the_training_set(tmp_path, staged_data, split_tag):
 
 def test_patience_without_validation(tmp_path, staged_data):
     tag = "train200-val0-test100-seed0"
-    cli("noisefa.split", "--dataset", "mnist", "--tag", tag, "--data-dir", str(staged_data))
+    cli("noisefa.cli.split", "--dataset", "mnist", "--tag", tag, "--data-dir", str(staged_data))
     out = tmp_path / "run"
     assert_refused(
         cli(*train_args(staged_data, tag, out, "--patience", "3")), "needs a validation split", out

@@ -22,8 +22,7 @@ import pandas as pd
 import pytest
 import torch
 
-from noisefa import cli as cli_module
-from noisefa import stale_lock
+from noisefa.cli import common as cli_module
 from noisefa.collected import Collected
 from noisefa.data.loading import Tensors
 from noisefa.data.staging import stage_split
@@ -34,6 +33,7 @@ from noisefa.learning.engine import Engine
 from noisefa.learning.loops import DIVERGENCE_FACTOR, DivergenceGuard, train_on_data
 from noisefa.learning.network import build_network
 from noisefa.seeding import generator
+from noisefa_pipeline import stale_lock
 from tests.conftest import REPO
 from tests.test_bad_input import SNAKEMAKE, assert_refused, cli, pretrain_cli, train_args
 
@@ -84,7 +84,9 @@ def damaged_copy(job, tmp_path, name, damage):
 def test_collection_refuses_damaged_job_files(pretrained, tmp_path, name, damage, message):
     job = damaged_copy(pretrained, tmp_path, name, damage)
     out = tmp_path / "collected"
-    result = cli("noisefa.collect", "--pretrains", str(job / "summary.json"), "--out-dir", str(out))
+    result = cli(
+        "noisefa.cli.collect", "--pretrains", str(job / "summary.json"), "--out-dir", str(out)
+    )
     assert_refused(result, message)
     assert name in result.stderr and not out.exists()
 
@@ -92,7 +94,7 @@ def test_collection_refuses_damaged_job_files(pretrained, tmp_path, name, damage
 def test_a_damaged_collected_table_is_refused_by_its_readers(pretrained, tmp_path):
     """Statistics and figures re-check the collected histories against runs.csv."""
     out = tmp_path / "c"
-    result = cli("noisefa.collect", "--pretrains", str(pretrained / "summary.json"),
+    result = cli("noisefa.cli.collect", "--pretrains", str(pretrained / "summary.json"),
                  "--out-dir", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr
     table = out / "pretrain_histories.csv"
@@ -170,7 +172,7 @@ def test_a_damaged_staged_split_is_named(tmp_path, staged_data):
     staged = data / "mnist" / "train.npz"
     staged.write_bytes(staged.read_bytes()[:5000])
     result = cli(
-        "noisefa.split", "--dataset", "mnist", "--tag", "train100-val0-test100-seed0",
+        "noisefa.cli.split", "--dataset", "mnist", "--tag", "train100-val0-test100-seed0",
         "--data-dir", str(data),
     )  # fmt: skip
     assert_refused(result, f"staged split {staged} is damaged")
@@ -180,7 +182,7 @@ def test_a_damaged_split_index_is_named(tmp_path, staged_data):
     data = tmp_path / "data"
     shutil.copytree(staged_data / "mnist", data / "mnist")
     tag = "train100-val0-test100-seed0"
-    split = cli("noisefa.split", "--dataset", "mnist", "--tag", tag, "--data-dir", str(data))
+    split = cli("noisefa.cli.split", "--dataset", "mnist", "--tag", tag, "--data-dir", str(data))
     assert split.returncode == 0, split.stderr
     index = data / "mnist" / "splits" / f"{tag}.npz"
     index.write_bytes(b"PK\x03\x04 not a zip")
@@ -212,7 +214,7 @@ def test_a_full_disk_is_one_line_naming_the_file(tmp_path, mirror):
     args = ["--dataset", "usps", "--split", "test", "--out-dir", str(out)]
     args += ["--cache-root", str(tmp_path / "cache"), "--mirror", str(mirror), "--no-download"]
     result = subprocess.run(
-        [sys.executable, "-m", "noisefa.stage", *args],
+        [sys.executable, "-m", "noisefa.cli.stage", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -266,7 +268,7 @@ def test_a_disabled_study_trains_nothing(tmp_path):
 
 def test_a_finite_but_exploding_loss_is_divergence(tmp_path, staged_data):
     tag = "train500-val0-test100-seed0"
-    cli("noisefa.split", "--dataset", "mnist", "--tag", tag, "--data-dir", str(staged_data))
+    cli("noisefa.cli.split", "--dataset", "mnist", "--tag", tag, "--data-dir", str(staged_data))
     out = tmp_path / "run"
     result = cli(*train_args(staged_data, tag, out, "--lr", "1.0", "--depth", "5"))
     assert_refused(result, f"more than {DIVERGENCE_FACTOR:g}x its initial", out)
@@ -376,15 +378,15 @@ def test_make_pipeline_leaves_a_live_or_foreign_lock_alone(tmp_path, monkeypatch
     (tmp_path / ".snakemake" / "noisefa-owner.json").write_text(
         json.dumps(owner(host="login-node-2"))
     )
-    result = cli("noisefa.stale_lock", "--", "true", cwd=tmp_path)
+    result = cli("noisefa_pipeline.stale_lock", "--", "true", cwd=tmp_path)
     assert_refused(result, "not provably stale: its run was started on another host")
     assert "true --unlock" in result.stderr
     assert (tmp_path / ".snakemake" / "locks" / "0.input.lock").exists()
 
 
 def test_the_owner_record_names_the_process_that_becomes_snakemake(tmp_path):
-    result = cli("noisefa.stale_lock", "--", sys.executable, "-c", "import os; print(os.getpid())",
-                 cwd=tmp_path)  # fmt: skip
+    script = "import os; print(os.getpid())"
+    result = cli("noisefa_pipeline.stale_lock", "--", sys.executable, "-c", script, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     record = json.loads((tmp_path / ".snakemake" / "noisefa-owner.json").read_text())
     assert record["pid"] == int(result.stdout) and record["host"] == owner()["host"]
@@ -393,7 +395,7 @@ def test_the_owner_record_names_the_process_that_becomes_snakemake(tmp_path):
 def test_the_collected_tables_survive_a_round_trip(pretrained, tmp_path):
     """The validation does not refuse what the jobs themselves write."""
     out = tmp_path / "c"
-    result = cli("noisefa.collect", "--pretrains", str(pretrained / "summary.json"),
+    result = cli("noisefa.cli.collect", "--pretrains", str(pretrained / "summary.json"),
                  "--out-dir", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert pd.read_csv(out / "pretrain_histories.csv")["epoch"].max() == 5

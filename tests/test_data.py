@@ -184,7 +184,7 @@ def test_asking_for_more_than_exists_gives_the_numbers():
 
 
 def test_loaded_tensors_are_normalised_with_the_training_statistics(staged_data):
-    from noisefa import split as split_cli
+    from noisefa.cli import split as split_cli
 
     split_cli.main(
         [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from noisefa import pretrain, split, train
+from noisefa.cli import pretrain, split, train
 from noisefa.files import md5sum
 
 TAG = "train500-val100-test500-seed0"

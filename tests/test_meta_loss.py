@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import torch
 
+from noisefa.cli.split import main as split
 from noisefa.data.loading import load_split_tensors
 from noisefa.learning.engine import Engine
+from noisefa.learning.few_shot import adapted_query_loss, task_draws
 from noisefa.learning.network import build_network
-from noisefa.meta_loss import adapted_query_loss, task_draws
-from noisefa.split import main as split
 
 
 def test_meta_loss_is_lower_for_a_network_that_knows_the_task(staged_data):

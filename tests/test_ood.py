@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from noisefa import make_ood
+from noisefa.cli import make_ood
 from noisefa.data.ood import resize_images, transform_images
 
 

@@ -1,4 +1,4 @@
-"""Read a study's collected tables (written by `noisefa.collect`), checked: a history
+"""Read a study's collected tables (written by `noisefa.cli.collect`), checked: a history
 table must still hold every epoch of every run that runs.csv lists."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class Collected:
 
     @cached_property
     def evaluation(self) -> pd.DataFrame:
-        """The study's post-hoc measurements (`noisefa.evaluate`), for studies that have them.
+        """The study's post-hoc measurements (`noisefa.cli.evaluate`), for studies that have them.
 
         Text columns stay text: an empty dataset or item is "", not NaN."""
         table = self._read("evaluation")

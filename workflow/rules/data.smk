@@ -15,7 +15,7 @@ rule stage_split:
         # One torchvision root per job: parallel jobs never extract into the same folder.
         cache=lambda wc: f"{DATA}/.torchvision/{wc.dataset}-{wc.split}",
     shell:
-        "python -m noisefa.stage --dataset {wildcards.dataset} --split {wildcards.split}"
+        "python -m noisefa.cli.stage --dataset {wildcards.dataset} --split {wildcards.split}"
         " --out-dir {params.data:q} --cache-root {params.cache:q} {params.mirrors} {params.download}"
         " > {log:q} 2>&1"
 
@@ -36,7 +36,7 @@ rule make_split:
     params:
         data=lambda wc, input: data_root(input.train),
     shell:
-        "python -m noisefa.split --dataset {wildcards.dataset} --tag {wildcards.split_tag}"
+        "python -m noisefa.cli.split --dataset {wildcards.dataset} --tag {wildcards.split_tag}"
         " --data-dir {params.data:q} > {log:q} 2>&1"
 
 
@@ -60,6 +60,6 @@ rule make_ood_set:
         scale=" ".join(map(str, config["studies"]["ood"]["scale"])),
         rotate=config["studies"]["ood"]["rotate"],
     shell:
-        "python -m noisefa.make_ood --set {wildcards.ood_set} --data-dir {params.data:q}"
+        "python -m noisefa.cli.make_ood --set {wildcards.ood_set} --data-dir {params.data:q}"
         " --seed {params.seed} --translate {params.translate} --scale {params.scale}"
         " --rotate {params.rotate} > {log:q} 2>&1"

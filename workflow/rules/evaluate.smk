@@ -22,7 +22,7 @@ rule collect_study:
     params:
         out_dir=lambda wc, output: str(Path(output.runs).parent),
     shell:
-        "python -m noisefa.collect --runs {input.runs:q} --pretrains {input.pretrains:q}"
+        "python -m noisefa.cli.collect --runs {input.runs:q} --pretrains {input.pretrains:q}"
         " --out-dir {params.out_dir:q} > {log:q} 2>&1"
 
 
@@ -41,7 +41,7 @@ rule evaluate_study:
         arguments=evaluation_arguments,
         study_parameters=study_parameters,
     shell:
-        "python -m noisefa.evaluate --study {wildcards.study} {params.arguments}"
+        "python -m noisefa.cli.evaluate --study {wildcards.study} {params.arguments}"
         " --params {params.study_parameters:q} --out {output:q} > {log:q} 2>&1"
 
 
@@ -65,7 +65,7 @@ rule noise_condition:
         lr=config["pretraining"]["lr"],
         epoch_samples=config["pretraining"]["epoch_samples"],
     shell:
-        "python -m noisefa.noise_conditions --dims {params.dims} --noise {wildcards.noise}"
+        "python -m noisefa.cli.noise_conditions --dims {params.dims} --noise {wildcards.noise}"
         " --trials {params.trials} --init {params.init} --batch-size {params.batch_size}"
         " --lr {params.lr} --epoch-samples {params.epoch_samples} --out {output:q}"
         " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
@@ -97,7 +97,7 @@ rule noise_after_data:
         epoch_samples=config["pretraining"]["epoch_samples"],
         out_dir=lambda wc, output: str(Path(output.model).parent),
     shell:
-        "python -m noisefa.pretrain --dims {params.dims} --seed {wildcards.seed}"
+        "python -m noisefa.cli.pretrain --dims {params.dims} --seed {wildcards.seed}"
         " --noise {params.noise} --start-from {input.model:q} --batch-size {params.batch_size}"
         " --lr {params.lr} --epoch-samples {params.epoch_samples} --out-dir {params.out_dir:q}"
         " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
@@ -130,7 +130,7 @@ rule meta_loss_seed:
         lr=config["pretraining"]["lr"],
         epoch_samples=config["pretraining"]["epoch_samples"],
     shell:
-        "python -m noisefa.meta_loss --dims {wildcards.dims} --seed {wildcards.seed}"
+        "python -m noisefa.cli.meta_loss --dims {wildcards.dims} --seed {wildcards.seed}"
         " --noise {wildcards.noise} --init {wildcards.init} --batch-size {params.batch_size}"
         " --lr {params.lr} --epoch-samples {params.epoch_samples} --data-dir {params.data:q}"
         " --tasks {params.tasks} --shots {params.cfg[shots]} --query {params.cfg[query]}"

@@ -25,7 +25,7 @@ rule figure:
         figure_params=lambda wc: json.dumps(plan.figure_params(config, wc.figure)),
         caption=figure_caption,
     shell:
-        "python -m noisefa.plot --figure {wildcards.figure} --out {params.prefix:q}"
+        "python -m noisefa.cli.plot --figure {wildcards.figure} --out {params.prefix:q}"
         " {params.inputs} --noise {params.noise}"
         " --params {params.figure_params:q} > {log:q} 2>&1"
 
@@ -54,6 +54,6 @@ rule table:
         table_params=json.dumps(plan.figure_params(config, "fig3")),
         prefix=lambda wc, output: output.csv[: -len(".csv")],
     shell:
-        "python -m noisefa.tables --table {wildcards.table} --collected {params.collected:q}"
+        "python -m noisefa.cli.tables --table {wildcards.table} --collected {params.collected:q}"
         " --data-dir {params.data:q} --params {params.table_params:q} --out-prefix {params.prefix:q}"
         " > {log:q} 2>&1"

@@ -24,7 +24,7 @@ rule pretrain_noise:
         epoch_samples=config["pretraining"]["epoch_samples"],
         out_dir=lambda wc, output: str(Path(output.model).parent),
     shell:
-        "python -m noisefa.pretrain --dims {wildcards.dims} --seed {wildcards.seed}"
+        "python -m noisefa.cli.pretrain --dims {wildcards.dims} --seed {wildcards.seed}"
         " --noise {wildcards.noise} --init {wildcards.init} --batch-size {params.batch_size}"
         " --lr {params.lr} --epoch-samples {params.epoch_samples} --out-dir {params.out_dir:q}"
         " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"

@@ -24,7 +24,7 @@ rule claims:
         studies=" ".join(plan.enabled_studies(config)),
         networks=" ".join(f"{s}={n}" for s, n in plan.network_counts(config).items()),
     shell:
-        "python -m noisefa.claims --results {params.results:q} --studies {params.studies}"
+        "python -m noisefa.cli.claims --results {params.results:q} --studies {params.studies}"
         " --networks {params.networks} --out-dir {params.results:q} > {log:q} 2>&1"
 
 
@@ -42,5 +42,5 @@ rule results_index:
         figures=" ".join(sorted({Path(f).stem for f in plan.figure_targets(config)})),
         tables=" ".join(sorted({Path(t).stem for t in plan.table_targets(config)})),
     shell:
-        "python -m noisefa.results_index --results {params.results:q} --figures {params.figures}"
+        "python -m noisefa.cli.results_index --results {params.results:q} --figures {params.figures}"
         " --tables {params.tables} > {log:q} 2>&1"

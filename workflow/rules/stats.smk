@@ -23,5 +23,5 @@ rule study_statistics:
     params:
         collected=lambda wc, input: str(Path(input.runs).parent),
     shell:
-        "python -m noisefa.stats --study {wildcards.study} --collected {params.collected:q}"
+        "python -m noisefa.cli.stats --study {wildcards.study} --collected {params.collected:q}"
         " --out {output:q} > {log:q} 2>&1"

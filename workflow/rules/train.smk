@@ -36,7 +36,7 @@ rule train_network:
         options=lambda wc: run_options(run_settings(wc)),
         out_dir=lambda wc, output: str(Path(output.model).parent),
     shell:
-        "python -m noisefa.train --dataset {wildcards.dataset} --data-dir {params.data:q}"
+        "python -m noisefa.cli.train --dataset {wildcards.dataset} --data-dir {params.data:q}"
         " --split {params.split} --depth {wildcards.depth} --hidden {params.hidden}"
         " --method {wildcards.method} --seed {wildcards.seed} --init {params.init}"
         " --epochs {params.epochs} --batch-size {params.batch_size} --lr {params.lr}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import torch
 
 
@@ -61,3 +62,18 @@ def relative_distance(weight: torch.Tensor, feedback: torch.Tensor) -> float:
 def direction_distance(weight: torch.Tensor, feedback: torch.Tensor) -> float:
     """Scale-free distance ||W/||W|| - B/||B|| ||_F (0 = same direction, sqrt(2) = orthogonal)."""
     return float((weight / weight.norm() - feedback / feedback.norm()).norm())
+
+
+def per_neuron_angles(net, stage: str) -> pd.DataFrame:
+    """Every neuron's W-B angle of every layer with a feedback matrix, one row each."""
+    frames = []
+    for i, layer in enumerate(net.layers):
+        if i == 0:
+            continue
+        angles = alignment_angles(layer.weight.detach(), layer.feedback).cpu().numpy()
+        frames.append(
+            pd.DataFrame(
+                {"layer": i, "neuron": range(angles.size), "stage": stage, "angle": angles}
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

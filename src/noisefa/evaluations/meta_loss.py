@@ -1,4 +1,4 @@
-"""Fig 6a: the per-network tables of `noisefa.meta_loss`, gathered."""
+"""Fig 6a: the per-network tables of `noisefa.cli.meta_loss`, gathered."""
 
 from __future__ import annotations
 

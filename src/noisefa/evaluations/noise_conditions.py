@@ -1,4 +1,4 @@
-"""Fig 1f: the per-condition tables of `noisefa.noise_conditions`, gathered."""
+"""Fig 1f: the per-condition tables of `noisefa.cli.noise_conditions`, gathered."""
 
 from __future__ import annotations
 

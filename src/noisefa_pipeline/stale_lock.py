@@ -1,6 +1,6 @@
 """Start Snakemake, first clearing the lock of an earlier run only if it provably is dead.
 
-python -m noisefa.stale_lock -- SNAKEMAKE [ARGS...]
+python -m noisefa_pipeline.stale_lock -- SNAKEMAKE [ARGS...]
 
 A killed run (SIGKILL, power loss) leaves `.snakemake/locks/` behind, and the next run
 refuses to start until `snakemake --unlock`. Unlocking while a run is alive would let
@@ -27,8 +27,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .cli import command_parser, log, run
-from .files import write_json
+from noisefa.cli.common import command_parser, log, run
+from noisefa.files import write_json
 
 LOCKS = Path(".snakemake/locks")
 OWNER = Path(".snakemake/noisefa-owner.json")
@@ -113,7 +113,7 @@ def clear_if_stale(snakemake_args: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.stale_lock", __doc__)
+    parser = command_parser("noisefa_pipeline.stale_lock", __doc__)
     parser.add_argument("snakemake", nargs="+", help="the Snakemake command line to run")
     args = parser.parse_args(argv)
     if not clear_if_stale(args.snakemake):

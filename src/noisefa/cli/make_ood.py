@@ -1,6 +1,6 @@
 """Build one out-of-distribution test set.
 
-python -m noisefa.make_ood --set mnist_rotate --data-dir results/data --seed 0
+python -m noisefa.cli.make_ood --set mnist_rotate --data-dir results/data --seed 0
 
 Writes <data-dir>/ood/<set>.npz (images uint8, labels int64, params) and <set>.json;
 images are normalised with MNIST's training statistics when they are evaluated.
@@ -13,14 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli import command_parser, log, run
-from .data.loading import read_staged
-from .data.ood import OOD_SETS, TRANSFORMS, resize_images, transform_images
-from .files import write_json, write_npz
+from ..data.loading import read_staged
+from ..data.ood import OOD_SETS, TRANSFORMS, resize_images, transform_images
+from ..files import write_json, write_npz
+from .common import command_parser, log, run
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.make_ood", __doc__)
+    parser = command_parser("noisefa.cli.make_ood", __doc__)
     parser.add_argument("--set", required=True, choices=OOD_SETS)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)

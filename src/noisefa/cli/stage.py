@@ -1,6 +1,6 @@
 """Stage one dataset split.
 
-python -m noisefa.stage --dataset mnist --split train --out-dir results/data --cache-root DIR
+python -m noisefa.cli.stage --dataset mnist --split train --out-dir results/data --cache-root DIR
 """
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .cli import command_parser, log, run
-from .data.registry import DATASETS, SPLITS
-from .data.sources import mirror_dirs
-from .data.staging import stage_split
+from ..data.registry import DATASETS, SPLITS
+from ..data.sources import mirror_dirs
+from ..data.staging import stage_split
+from .common import command_parser, log, run
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.stage", __doc__)
+    parser = command_parser("noisefa.cli.stage", __doc__)
     parser.add_argument("--dataset", required=True, choices=sorted(DATASETS))
     parser.add_argument("--split", required=True, choices=SPLITS)
     parser.add_argument(

@@ -1,6 +1,6 @@
 """Fig 1f: last-layer alignment after noise pretraining with one noise condition.
 
-python -m noisefa.noise_conditions --dims 784,100,10 --noise uniform-mean0-std0.5-n500000 \\
+python -m noisefa.cli.noise_conditions --dims 784,100,10 --noise uniform-mean0-std0.5-n500000 \\
     --trials 10 --out FILE.csv
 
 Runs every trial (network seeds 0..trials-1) in one process: a condition is one job.
@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cli import add_compute_arguments, command_parser, configure_torch, log, run, select_device
-from .files import write_csv
-from .learning.loops import pretrain_network
-from .learning.network import build_network
-from .learning.recording import weight_metrics
-from .pretrain import add_noise_arguments, noise_schedule
+from ..files import write_csv
+from ..learning.loops import pretrain_network
+from ..learning.network import build_network
+from ..learning.recording import weight_metrics
+from .common import add_compute_arguments, command_parser, configure_torch, log, run, select_device
+from .noise_arguments import add_noise_arguments, noise_schedule
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.noise_conditions", __doc__)
+    parser = command_parser("noisefa.cli.noise_conditions", __doc__)
     add_noise_arguments(parser)
     parser.add_argument("--trials", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .errors import NoisefaError
+from .. import __version__
+from ..errors import NoisefaError
 
 if TYPE_CHECKING:  # torch is imported where it is used: stages without networks start faster
     import torch

@@ -1,6 +1,6 @@
 """Draw one paper figure as PNG and PDF.
 
-python -m noisefa.plot --figure fig2b --out results/figures/fig2b --collected DIR --stats FILE
+python -m noisefa.cli.plot --figure fig2b --out results/figures/fig2b --collected DIR --stats FILE
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalogue import FIGURES
-from .cli import command_parser, json_argument, log, run
-from .collected import Collected
+from ..catalogue import FIGURES
+from ..collected import Collected
+from .common import command_parser, json_argument, log, run
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.plot", __doc__)
+    parser = command_parser("noisefa.cli.plot", __doc__)
     parser.add_argument("--figure", required=True, choices=sorted(FIGURES))
     parser.add_argument(
         "--out", type=Path, required=True, help="path prefix; .png and .pdf are added"
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--noise", help="noise tag (figures that show noise)")
     parser.add_argument("--params", type=json_argument, default={}, help="study settings as JSON")
     args = parser.parse_args(argv)
-    from .figures.style import FigureInputs, apply_style, save_figure
+    from ..figures.style import FigureInputs, apply_style, save_figure
 
     spec = FIGURES[args.figure]
     apply_style()

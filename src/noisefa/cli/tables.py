@@ -1,6 +1,6 @@
 """Build an accuracy table (Table 1: 2-layer; Table S5: every depth) as CSV, Markdown and LaTeX.
 
-python -m noisefa.tables --table table1 --collected results/collected/benchmark \\
+python -m noisefa.cli.tables --table table1 --collected results/collected/benchmark \\
     --data-dir results/data --out-prefix results/tables/table1 \\
     --params '{"datasets": [...], "depths": [2], "missing": [], "train_size": null}'
 """
@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .analysis.tables import accuracy_table, to_latex, to_markdown
-from .cli import command_parser, json_argument, log, run
-from .collected import Collected
-from .data.loading import subset_note
-from .files import write_csv, write_text
+from ..analysis.tables import accuracy_table, to_latex, to_markdown
+from ..collected import Collected
+from ..data.loading import subset_note
+from ..files import write_csv, write_text
+from .common import command_parser, json_argument, log, run
 
 TITLES = {"table1": "Table 1 - two-layer networks", "tableS5": "Table S5 - every depth"}
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.tables", __doc__)
+    parser = command_parser("noisefa.cli.tables", __doc__)
     parser.add_argument("--table", required=True, choices=sorted(TITLES))
     parser.add_argument("--collected", type=Path, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)

@@ -1,6 +1,7 @@
 """Gather a study's per-run files into tidy tables (one row per run / epoch / neuron).
 
-python -m noisefa.collect --runs .../summary.json ... --pretrains .../summary.json ... --out-dir DIR
+python -m noisefa.cli.collect --runs .../summary.json ... --pretrains .../summary.json ... \\
+    --out-dir DIR
 
 Writes DIR/runs.csv, histories.csv, angles.csv (data training) and pretrain_runs.csv,
 pretrain_histories.csv, pretrain_angles.csv (noise pretraining). Each table carries the
@@ -13,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cli import command_parser, log, run
-from .collected import PRETRAIN_KEYS, RUN_KEYS
-from .errors import ResultError
-from .files import read_json, write_csv
-from .job_files import last_epoch, read_angles, read_history
+from ..collected import PRETRAIN_KEYS, RUN_KEYS
+from ..errors import ResultError
+from ..files import read_json, write_csv
+from ..job_files import last_epoch, read_angles, read_history
+from .common import command_parser, log, run
 
 
 def _flatten(prefix: str, value, out: dict) -> None:
@@ -66,7 +67,7 @@ def gather(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.collect", __doc__)
+    parser = command_parser("noisefa.cli.collect", __doc__)
     parser.add_argument(
         "--runs", type=Path, nargs="*", default=[], help="summary.json of data runs"
     )

@@ -1,6 +1,6 @@
 """Set each claim of the paper beside our measurement.
 
-python -m noisefa.claims --results results --studies fast_learning ... \\
+python -m noisefa.cli.claims --results results --studies fast_learning ... \\
     --networks fast_learning=3 ... --out-dir results
 
 Writes claims.md (the report, with a summary line counting each verdict), claims.csv
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .analysis.claims import evaluate_claims, summary_line, to_markdown, to_rst_summary
-from .cli import command_parser, log, run
-from .files import write_csv, write_text
+from ..analysis.claims import evaluate_claims, summary_line, to_markdown, to_rst_summary
+from ..files import write_csv, write_text
+from .common import command_parser, log, run
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.claims", __doc__)
+    parser = command_parser("noisefa.cli.claims", __doc__)
     parser.add_argument("--results", type=Path, required=True, help="the results folder")
     parser.add_argument(
         "--studies", nargs="*", default=[], help="studies enabled in this configuration"

@@ -1,6 +1,6 @@
 """Draw a split's indices.
 
-python -m noisefa.split --dataset mnist --tag train5000-val0-test5000-seed0 --data-dir DIR
+python -m noisefa.cli.split --dataset mnist --tag train5000-val0-test5000-seed0 --data-dir DIR
 """
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli import command_parser, log, run
-from .data.loading import read_staged
-from .data.registry import DATASETS, get_dataset
-from .data.splits import SplitRequest, make_split
-from .files import write_json, write_npz
+from ..data.loading import read_staged
+from ..data.registry import DATASETS, get_dataset
+from ..data.splits import SplitRequest, make_split
+from ..files import write_json, write_npz
+from .common import command_parser, log, run
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.split", __doc__)
+    parser = command_parser("noisefa.cli.split", __doc__)
     parser.add_argument("--dataset", required=True, choices=sorted(DATASETS))
     parser.add_argument("--tag", required=True, help="e.g. train5000-val0-test5000-seed0")
     parser.add_argument("--data-dir", type=Path, required=True)

@@ -1,7 +1,8 @@
 """Fig 6a: meta-loss of a network during noise pretraining (MAML's definition, measured only).
 
-python -m noisefa.meta_loss --dims 784,100,100,10 --seed 0 --noise gaussian-mean0-std1-n500000 \\
-    --data-dir results/data --tasks mnist fashion_mnist kmnist --out FILE.csv
+python -m noisefa.cli.meta_loss --dims 784,100,100,10 --seed 0 \\
+    --noise gaussian-mean0-std1-n500000 --data-dir results/data \\
+    --tasks mnist fashion_mnist kmnist --out FILE.csv
 
 At each listed noise epoch, for each task draw: copy the network, adapt the copy to
 each task with `inner-steps` Adam steps (lr `inner-lr`, the network's own learning
@@ -14,59 +15,21 @@ pretraining job's checkpoint.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .cli import add_compute_arguments, command_parser, configure_torch, log, run, select_device
-from .data.loading import Tensors, normalisation, read_staged, to_tensors
-from .errors import ConfigError
-from .files import load_tensors, write_csv
-from .learning.engine import Engine, evaluate
-from .learning.loops import pretrain_network
-from .learning.network import build_network
-from .pretrain import add_noise_arguments, noise_schedule
-from .seeding import numpy_rng
-
-
-def task_draws(
-    data_dir: Path, tasks: list[str], shots: int, query: int, draws: int, seed: int, device
-) -> list[dict[str, tuple[Tensors, Tensors]]]:
-    """Per draw and task: a K-shot support set and a disjoint query set (per class)."""
-    rng = numpy_rng(seed, "meta")
-    staged = {t: read_staged(data_dir, t, "train") for t in tasks}
-    stats = {t: normalisation(data_dir, t) for t in tasks}
-    out = []
-    for _ in range(draws):
-        draw = {}
-        for task, (images, labels) in staged.items():
-            support, held_out = [], []
-            for c in np.unique(labels):
-                picked = rng.choice(np.flatnonzero(labels == c), shots + query, replace=False)
-                support.append(picked[:shots])
-                held_out.append(picked[shots:])
-            s, q = np.concatenate(support), np.concatenate(held_out)
-            draw[task] = (
-                to_tensors(images[s], labels[s], *stats[task], device),
-                to_tensors(images[q], labels[q], *stats[task], device),
-            )
-        out.append(draw)
-    return out
-
-
-def adapted_query_loss(net, support: Tensors, query: Tensors, steps: int, lr: float) -> float:
-    learner = copy.deepcopy(net)
-    engine = Engine(learner, lr)
-    for _ in range(steps):
-        engine.step(support.x, support.y)
-    loss, _ = evaluate(learner, query.x, query.y)
-    return float(loss)
+from ..errors import ConfigError
+from ..files import load_tensors, write_csv
+from ..learning.few_shot import adapted_query_loss, task_draws
+from ..learning.loops import pretrain_network
+from ..learning.network import build_network
+from .common import add_compute_arguments, command_parser, configure_torch, log, run, select_device
+from .noise_arguments import add_noise_arguments, noise_schedule
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.meta_loss", __doc__)
+    parser = command_parser("noisefa.cli.meta_loss", __doc__)
     add_noise_arguments(parser)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)

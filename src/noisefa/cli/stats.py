@@ -1,20 +1,20 @@
 """A study's statistical tests.
 
-python -m noisefa.stats --study fast_learning --collected DIR --out FILE.csv
+python -m noisefa.cli.stats --study fast_learning --collected DIR --out FILE.csv
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .analysis.studies import STUDIES, study_statistics
-from .cli import command_parser, log, run
-from .collected import Collected
-from .files import write_csv
+from ..analysis.studies import STUDIES, study_statistics
+from ..collected import Collected
+from ..files import write_csv
+from .common import command_parser, log, run
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.stats", __doc__)
+    parser = command_parser("noisefa.cli.stats", __doc__)
     parser.add_argument("--study", required=True, choices=STUDIES)
     parser.add_argument("--collected", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)

@@ -1,7 +1,7 @@
 """Post-hoc measurements of a study's networks (PCA trajectories, spectra, Gram ranks,
 out-of-distribution accuracy).
 
-python -m noisefa.evaluate --study ood --runs DIR... --data-dir results/data --out FILE.csv
+python -m noisefa.cli.evaluate --study ood --runs DIR... --data-dir results/data --out FILE.csv
 """
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
-from .cli import command_parser, json_argument, log, run
-from .evaluations import EVALUATED, EvalInputs
-from .files import write_csv
+from ..evaluations import EVALUATED, EvalInputs
+from ..files import write_csv
+from .common import command_parser, json_argument, log, run
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.evaluate", __doc__)
+    parser = command_parser("noisefa.cli.evaluate", __doc__)
     parser.add_argument("--study", required=True, choices=EVALUATED)
     parser.add_argument(
         "--runs", type=Path, nargs="*", default=[], help="data-training run folders"

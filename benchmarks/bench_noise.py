@@ -1,6 +1,6 @@
 """Time noisefa's noise pretraining of one network (the paper's 5e5 samples by default).
 
-python -m noisefa.bench_noise [--samples 500000] [--dims 784,100,10] [--repeats 3] [--gpus 0]
+python benchmarks/bench_noise.py [--samples 500000] [--dims 784,100,10] [--repeats 3] [--gpus 0]
 
 Prints one line per repetition and, last, `seconds=<median>`: the number to put beside
 another implementation's time for the same work.
@@ -11,11 +11,11 @@ from __future__ import annotations
 import statistics
 import time
 
-from .cli import command_parser, configure_torch, log, run, select_device
-from .learning.loops import NoiseSchedule, pretrain_network
-from .learning.network import build_network
-from .learning.noise import NoiseSpec
-from .pretrain import parse_dims
+from noisefa.cli.common import command_parser, configure_torch, log, run, select_device
+from noisefa.cli.noise_arguments import parse_dims
+from noisefa.learning.loops import NoiseSchedule, pretrain_network
+from noisefa.learning.network import build_network
+from noisefa.learning.noise import NoiseSpec
 
 
 def time_pretraining(
@@ -34,7 +34,7 @@ def time_pretraining(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.bench_noise", __doc__)
+    parser = command_parser("bench_noise.py", __doc__)
     parser.add_argument("--samples", type=int, default=500_000)
     parser.add_argument("--dims", type=parse_dims, default=[784, 100, 10])
     parser.add_argument("--repeats", type=int, default=3)

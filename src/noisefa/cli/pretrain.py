@@ -1,6 +1,6 @@
 """Random-noise pretraining (Algorithm 1) of one network.
 
-python -m noisefa.pretrain --dims 784,100,10 --seed 0 \
+python -m noisefa.cli.pretrain --dims 784,100,10 --seed 0 \
     --noise gaussian-mean0-std1-n500000 --out-dir DIR
 
 Writes DIR/model.pt (tensor-only checkpoint), history.csv (per noise epoch: probe loss
@@ -11,14 +11,19 @@ and summary.json (parameters, final metrics, provenance).
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
 import pandas as pd
 
-from .analysis.measures import alignment_angles
-from .cli import (
+from ..analysis.measures import per_neuron_angles
+from ..files import md5sum, save_tensors, write_csv, write_json
+from ..learning.checkpoints import load_network, save_network
+from ..learning.loops import pretrain_network
+from ..learning.network import build_network
+from ..learning.recording import Recorder
+from ..learning.rules import RULES
+from .common import (
     add_compute_arguments,
     command_parser,
     config_hash,
@@ -28,62 +33,11 @@ from .cli import (
     run,
     select_device,
 )
-from .files import md5sum, save_tensors, write_csv, write_json
-from .learning.checkpoints import load_network, save_network
-from .learning.loops import NoiseSchedule, pretrain_network
-from .learning.network import INIT_SCHEMES, build_network
-from .learning.noise import NoiseSpec
-from .learning.recording import Recorder
-from .learning.rules import RULES
-
-
-def parse_dims(text: str) -> list[int]:
-    try:
-        dims = [int(d) for d in text.replace("x", ",").split(",")]
-    except ValueError:
-        raise ValueError(f"--dims must be sizes like 784,100,10; got {text!r}") from None
-    if len(dims) < 2 or min(dims) < 1:
-        raise ValueError(f"--dims needs at least two positive sizes; got {text!r}")
-    return dims
-
-
-def add_noise_arguments(parser: argparse.ArgumentParser) -> None:
-    """The settings of Algorithm 1, shared by every command that pretrains on noise."""
-    parser.add_argument(
-        "--dims", type=parse_dims, required=True, help="layer sizes, e.g. 784,100,10"
-    )
-    parser.add_argument(
-        "--noise", required=True, help="noise tag, e.g. gaussian-mean0-std1-n500000"
-    )
-    parser.add_argument("--init", default="he_normal", choices=INIT_SCHEMES)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=1e-4)
-    parser.add_argument("--epoch-samples", type=int, default=5000, help="noise samples per epoch")
-
-
-def noise_schedule(args: argparse.Namespace, probe_size: int = 1024) -> NoiseSchedule:
-    spec, samples = NoiseSpec.parse_tag(args.noise)
-    if args.batch_size < 1 or probe_size < 1:
-        raise ValueError("--batch-size and --probe-size must be >= 1")
-    return NoiseSchedule(spec, samples, args.batch_size, args.lr, args.epoch_samples, probe_size)
-
-
-def per_neuron_angles(net, stage: str) -> pd.DataFrame:
-    frames = []
-    for i, layer in enumerate(net.layers):
-        if i == 0:
-            continue
-        angles = alignment_angles(layer.weight.detach(), layer.feedback).cpu().numpy()
-        frames.append(
-            pd.DataFrame(
-                {"layer": i, "neuron": range(angles.size), "stage": stage, "angle": angles}
-            )
-        )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+from .noise_arguments import add_noise_arguments, noise_schedule
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.pretrain", __doc__)
+    parser = command_parser("noisefa.cli.pretrain", __doc__)
     add_noise_arguments(parser)
     parser.add_argument(
         "--seed", type=int, required=True, help="network seed (initial W and B, noise)"

@@ -1,6 +1,6 @@
 """Train one network on data with one method.
 
-python -m noisefa.train --dataset mnist --data-dir results/data \
+python -m noisefa.cli.train --dataset mnist --data-dir results/data \
     --split train5000-val0-test5000-seed0 --depth 2 --method fa_noise --seed 0 \
     --pretrained results/pretrain/.../model.pt --out-dir DIR
 
@@ -17,8 +17,19 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .analysis.measures import learning_curve_auc
-from .cli import (
+from ..analysis.measures import learning_curve_auc, per_neuron_angles
+from ..data.loading import load_split_tensors
+from ..data.registry import DATASETS, get_dataset
+from ..errors import ConfigError
+from ..files import md5sum, save_tensors, write_csv, write_json
+from ..learning.checkpoints import load_network, save_network
+from ..learning.engine import Engine
+from ..learning.loops import train_on_data
+from ..learning.methods import METHODS, get_method
+from ..learning.network import INIT_SCHEMES, build_network, mlp_dims
+from ..learning.recording import Recorder
+from ..seeding import generator
+from .common import (
     add_compute_arguments,
     command_parser,
     config_hash,
@@ -28,18 +39,6 @@ from .cli import (
     run,
     select_device,
 )
-from .data.loading import load_split_tensors
-from .data.registry import DATASETS, get_dataset
-from .errors import ConfigError
-from .files import md5sum, save_tensors, write_csv, write_json
-from .learning.checkpoints import load_network, save_network
-from .learning.engine import Engine
-from .learning.loops import train_on_data
-from .learning.methods import METHODS, get_method
-from .learning.network import INIT_SCHEMES, build_network, mlp_dims
-from .learning.recording import Recorder
-from .pretrain import per_neuron_angles
-from .seeding import generator
 
 
 def build_for_method(args, dims: list[int]):
@@ -67,7 +66,7 @@ def split_metrics(history: pd.DataFrame, epoch: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = command_parser("noisefa.train", __doc__)
+    parser = command_parser("noisefa.cli.train", __doc__)
     parser.add_argument("--dataset", required=True, choices=sorted(DATASETS))
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument(

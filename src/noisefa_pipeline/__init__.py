@@ -1,0 +1,1 @@
+"""Pipeline plumbing that is not science: what `make pipeline` runs around Snakemake."""
