@@ -13,9 +13,10 @@ by every study that needs the same one.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from . import paths
 from .catalogue import FIGURES
 from .data.registry import SPLITS, get_dataset
 from .data.sources import mirror_dirs
@@ -23,8 +24,8 @@ from .data.splits import SplitRequest
 from .learning.methods import get_method
 from .naming import dims_tag, format_number, mlp_dims, noise_tag
 
-RESULTS = "results"
-DATA_DIR = f"{RESULTS}/data"
+RESULTS = paths.RESULTS
+DATA_DIR = paths.DATA
 BASE = "base"
 
 
@@ -36,8 +37,18 @@ class PretrainKey:
     seed: int
 
     @property
+    def fields(self) -> dict:
+        """The key as the path templates' fields (`paths.PRETRAIN`, `paths.META_LOSS`)."""
+        return {
+            "dims": dims_tag(self.dims),
+            "init": self.init,
+            "noise": self.noise,
+            "seed": self.seed,
+        }
+
+    @property
     def path(self) -> str:
-        return f"{RESULTS}/pretrain/{dims_tag(self.dims)}/{self.init}/{self.noise}/seed{self.seed}"
+        return paths.PRETRAIN.format(**self.fields)
 
 
 @dataclass(frozen=True)
@@ -51,10 +62,7 @@ class RunKey:
 
     @property
     def path(self) -> str:
-        return (
-            f"{RESULTS}/runs/{self.study}/{self.dataset}/depth{self.depth}/{self.variant}"
-            f"/{self.method}/seed{self.seed}"
-        )
+        return paths.RUN.format(**asdict(self))
 
 
 @dataclass(frozen=True)
@@ -323,12 +331,13 @@ def study_job_outputs(config: dict, name: str) -> list[str]:
         return [f"{k.path}/summary.json" for k in noise_after_data_keys(config, name)]
     if name == "noise_conditions":
         cfg = study(config, name)
-        folder = f"{RESULTS}/runs/noise_conditions/{cfg['dataset']}/depth{cfg['depth']}"
-        return [f"{folder}/{tag}.csv" for tag in noise_condition_tags(config)]
+        return [
+            paths.NOISE_CONDITION.format(dataset=cfg["dataset"], depth=cfg["depth"], noise=tag)
+            for tag in noise_condition_tags(config)
+        ]
     if name == "meta_loss":
         return [
-            f"{RESULTS}/runs/meta_loss/{meta_loss_key(config, s).path.split('/pretrain/')[1]}.csv"
-            for s in seeds(config, name)
+            paths.META_LOSS.format(**meta_loss_key(config, s).fields) for s in seeds(config, name)
         ]
     return []
 

@@ -22,7 +22,7 @@ SRC = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, SRC)
 prepend_to_env("PYTHONPATH", SRC)
 
-from noisefa import plan  # noqa: E402
+from noisefa import paths, plan  # noqa: E402
 from noisefa.catalogue import EVALUATED, FIGURES, SECTIONS  # noqa: E402
 from noisefa.data.ood import OOD_SETS  # noqa: E402
 from noisefa.data.registry import DATASETS  # noqa: E402

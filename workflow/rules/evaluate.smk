@@ -47,11 +47,11 @@ rule evaluate_study:
 
 rule noise_condition:
     output:
-        f"{RESULTS}/runs/noise_conditions/{{dataset}}/depth{{depth}}/{{noise}}.csv",
+        paths.NOISE_CONDITION,
     log:
-        f"{RESULTS}/logs/noise_condition/{{dataset}}/depth{{depth}}/{{noise}}.log",
+        paths.log("noise_condition", paths.NOISE_CONDITION_ID),
     benchmark:
-        f"{RESULTS}/benchmarks/noise_condition/{{dataset}}/depth{{depth}}/{{noise}}.tsv"
+        paths.benchmark("noise_condition", paths.NOISE_CONDITION_ID)
     conda:
         CONDA_ENV
     threads: 1
@@ -73,17 +73,17 @@ rule noise_condition:
 
 rule noise_after_data:
     input:
-        model=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa/seed{{seed}}/model.pt",
+        model=paths.network_files(
+            paths.fill(paths.RUN, variant=plan.BASE, method="fa")
+        )["model"],
     output:
-        model=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/model.pt",
-        history=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/history.csv",
-        angles=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/angles.csv",
-        snapshots=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/snapshots.pt",
-        summary=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/base/fa_then_noise/seed{{seed}}/summary.json",
+        **paths.network_files(
+            paths.fill(paths.RUN, variant=plan.BASE, method="fa_then_noise")
+        ),
     log:
-        f"{RESULTS}/logs/noise_after_data/{{study}}/{{dataset}}/depth{{depth}}/seed{{seed}}.log",
+        paths.log("noise_after_data", "{study}/{dataset}/depth{depth}/seed{seed}"),
     benchmark:
-        f"{RESULTS}/benchmarks/noise_after_data/{{study}}/{{dataset}}/depth{{depth}}/seed{{seed}}.tsv"
+        paths.benchmark("noise_after_data", "{study}/{dataset}/depth{depth}/seed{seed}")
     conda:
         CONDA_ENV
     threads: 1
@@ -109,13 +109,13 @@ rule meta_loss_seed:
             f"{DATA}/{task}/train.npz"
             for task in plan.study(config, "meta_loss")["tasks"]
         ],
-        shared=f"{RESULTS}/pretrain/{{dims}}/{{init}}/{{noise}}/seed{{seed}}/model.pt",
+        shared=f"{paths.PRETRAIN}/model.pt",
     output:
-        f"{RESULTS}/runs/meta_loss/{{dims}}/{{init}}/{{noise}}/seed{{seed}}.csv",
+        paths.META_LOSS,
     log:
-        f"{RESULTS}/logs/meta_loss_seed/{{dims}}/{{init}}/{{noise}}/seed{{seed}}.log",
+        paths.log("meta_loss_seed", paths.PRETRAIN_ID),
     benchmark:
-        f"{RESULTS}/benchmarks/meta_loss_seed/{{dims}}/{{init}}/{{noise}}/seed{{seed}}.tsv"
+        paths.benchmark("meta_loss_seed", paths.PRETRAIN_ID)
     conda:
         CONDA_ENV
     threads: 1

@@ -4,15 +4,11 @@
 
 rule pretrain_noise:
     output:
-        model=f"{RESULTS}/pretrain/{{dims}}/{{init}}/{{noise}}/seed{{seed}}/model.pt",
-        history=f"{RESULTS}/pretrain/{{dims}}/{{init}}/{{noise}}/seed{{seed}}/history.csv",
-        angles=f"{RESULTS}/pretrain/{{dims}}/{{init}}/{{noise}}/seed{{seed}}/angles.csv",
-        snapshots=f"{RESULTS}/pretrain/{{dims}}/{{init}}/{{noise}}/seed{{seed}}/snapshots.pt",
-        summary=f"{RESULTS}/pretrain/{{dims}}/{{init}}/{{noise}}/seed{{seed}}/summary.json",
+        **paths.network_files(paths.PRETRAIN),
     log:
-        f"{RESULTS}/logs/pretrain_noise/{{dims}}/{{init}}/{{noise}}/seed{{seed}}.log",
+        paths.log("pretrain_noise", paths.PRETRAIN_ID),
     benchmark:
-        f"{RESULTS}/benchmarks/pretrain_noise/{{dims}}/{{init}}/{{noise}}/seed{{seed}}.tsv"
+        paths.benchmark("pretrain_noise", paths.PRETRAIN_ID)
     conda:
         CONDA_ENV
     threads: 1

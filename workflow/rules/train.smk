@@ -8,15 +8,11 @@ rule train_network:
         test=f"{DATA}/{{dataset}}/test.npz",
         pretrained=get_pretrained_model,
     output:
-        model=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}/model.pt",
-        history=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}/history.csv",
-        angles=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}/angles.csv",
-        snapshots=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}/snapshots.pt",
-        summary=f"{RESULTS}/runs/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}/summary.json",
+        **paths.network_files(paths.RUN),
     log:
-        f"{RESULTS}/logs/train_network/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}.log",
+        paths.log("train_network", paths.RUN_ID),
     benchmark:
-        f"{RESULTS}/benchmarks/train_network/{{study}}/{{dataset}}/depth{{depth}}/{{variant}}/{{method}}/seed{{seed}}.tsv"
+        paths.benchmark("train_network", paths.RUN_ID)
     conda:
         CONDA_ENV
     threads: 1
