@@ -172,7 +172,7 @@ def get_evaluation_inputs(wildcards):
 
 def evaluation_arguments(wildcards, input):
     """The evaluate CLI's arguments: job folders (or tables) and the data folder."""
-    folder = lambda paths: [str(Path(p).parent) for p in paths]  # noqa: E731
+    folder = lambda files: [str(Path(f).parent) for f in files]  # noqa: E731
     args = ["--runs", *folder(input.runs), "--pretrains", *folder(input.pretrains)]
     jobs = list(input.jobs)
     args += [
