@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from noisefa.analysis.studies import STUDIES
+from noisefa.studies import STUDIES
 from noisefa.files import md5sum
 from tests.conftest import REPO
 

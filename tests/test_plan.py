@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from noisefa import plan
+from noisefa.studies.noise_conditions import condition_tags
 from tests.conftest import REPO
 
 
@@ -22,7 +23,7 @@ def test_paper_scale_job_counts():
     # Fig 4f sizes x 2 methods x 10 nets, plus depths 4-7 at 1600 (depth 3 at 1600 is shared)
     assert len(plan.run_keys(config, "generalization")) == 5 * 2 * 10 + 4 * 2 * 10
     assert len(plan.study_runs(config, "gram_rank")) == 5 * 2 * 10
-    assert len(plan.noise_condition_tags(config)) == 2 * 21
+    assert len(condition_tags(config)) == 2 * 21
     # datasets x depths x methods x networks
     assert len(plan.run_keys(config, "benchmark")) == 6 * 4 * 3 * 3
 
@@ -79,11 +80,10 @@ def test_disabled_studies_ask_for_nothing():
 
 
 def test_every_figure_has_a_caption_and_a_drawing_function():
-    import importlib
-
     from noisefa.catalogue import FIGURES
+    from noisefa.studies import part
 
     for figure, spec in FIGURES.items():
         caption = REPO / "workflow" / "report" / "figures" / f"{figure}.rst"
         assert caption.is_file() and len(caption.read_text()) > 100, figure
-        assert callable(getattr(importlib.import_module(f"noisefa.figures.{spec.study}"), figure))
+        assert callable(getattr(part(spec.study, "figures"), figure))

@@ -25,6 +25,7 @@ prepend_to_env("PYTHONPATH", SRC)
 from noisefa import paths, plan  # noqa: E402
 from noisefa.catalogue import EVALUATED, FIGURES, SECTIONS  # noqa: E402
 from noisefa.data.ood import OOD_SETS  # noqa: E402
+from noisefa.studies import STUDIES, get_study  # noqa: E402
 from noisefa.data.registry import DATASETS  # noqa: E402
 from noisefa.learning.methods import METHODS  # noqa: E402
 from noisefa.naming import NOISE_TAG_PATTERN  # noqa: E402
@@ -59,7 +60,7 @@ wildcard_constraints:
     variant=r"[A-Za-z0-9._+-]+",
     init="he_normal|xavier_normal|he_uniform",
     method="|".join(METHODS),
-    study="|".join(config["studies"]),
+    study="|".join(STUDIES),
     figure="|".join(FIGURES),
     ood_set="|".join(OOD_SETS),
     table="table1|tableS5",
@@ -146,27 +147,10 @@ def get_evaluation_inputs(wildcards):
         "jobs": plan.study_job_outputs(config, study),
     }
     folders = inputs["runs"] + inputs["pretrains"]
-    if study in plan.TRAJECTORY_SOURCES:
+    if get_study(study).extra_are_jobs:
         folders += inputs["jobs"]
     inputs["checkpoints"] = sibling_files(folders, ("model.pt", "snapshots.pt"))
-    if study in ("gram_rank", "ood"):
-        keys = plan.study_runs(config, study)
-        datasets = sorted({key.dataset for key in keys})
-        # train.npz first: the evaluation's data folder is read from it
-        inputs["staged"] = [
-            f"{DATA}/{d}/{name}"
-            for d in datasets
-            for name in ("train.npz", "train.json", "test.npz")
-        ]
-        if study == "gram_rank":
-            inputs["splits"] = sorted(
-                {
-                    f"{DATA}/{k.dataset}/splits/{plan.run_settings(config, k).split}.npz"
-                    for k in keys
-                }
-            )
-    if study == "ood":
-        inputs["ood"] = [f"{DATA}/ood/{name}.npz" for name in OOD_SETS]
+    inputs["data"] = plan.evaluation_data(config, study)
     return inputs
 
 
@@ -177,17 +161,18 @@ def evaluation_arguments(wildcards, input):
     jobs = list(input.jobs)
     args += [
         "--extra",
-        *(folder(jobs) if wildcards.study in plan.TRAJECTORY_SOURCES else jobs),
+        *(folder(jobs) if get_study(wildcards.study).extra_are_jobs else jobs),
     ]
-    if "staged" in input.keys():
-        args += ["--data-dir", data_root(input.staged[0])]
+    if input.data:
+        args += ["--data-dir", DATA]
     return " ".join(shlex.quote(a) for a in args)
 
 
 def study_parameters(wildcards):
     """Study settings an evaluation needs, as JSON."""
     cfg = plan.study(config, wildcards.study)
-    return json.dumps({k: cfg[k] for k in ("readout_samples",) if k in cfg})
+    names = get_study(wildcards.study).evaluation_params
+    return json.dumps({k: cfg[k] for k in names if k in cfg})
 
 
 def get_study_pretrain_summaries(wildcards):

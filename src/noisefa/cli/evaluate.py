@@ -6,11 +6,12 @@ python -m noisefa.cli.evaluate --study ood --runs DIR... --data-dir results/data
 
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
 
-from ..evaluations import EVALUATED, EvalInputs
+from ..analysis.evaluation import EvalInputs
+from ..catalogue import EVALUATED
 from ..files import write_csv
+from ..studies import part
 from .common import command_parser, json_argument, log, run
 
 
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
 
     torch.set_num_threads(1)
     inputs = EvalInputs(args.runs, args.pretrains, args.extra, args.data_dir, args.params)
-    table = import_module(f"noisefa.evaluations.{args.study}").evaluate(inputs)
+    table = part(args.study, "evaluation").evaluate(inputs)
     write_csv(args.out, table)
     log(f"{args.study}: {len(table)} measurements -> {args.out}")
 

@@ -5,13 +5,13 @@ python -m noisefa.cli.plot --figure fig2b --out results/figures/fig2b --collecte
 
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
 
 from ..catalogue import FIGURES
 from ..collected import Collected
+from ..studies import part
 from .common import command_parser, json_argument, log, run
 
 
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
         noise=args.noise,
         params=args.params,
     )
-    draw = getattr(import_module(f"noisefa.figures.{spec.study}"), spec.id)
+    draw = getattr(part(spec.study, "figures"), spec.id)
     fig = draw(inputs)
     fig.suptitle(fig._suptitle.get_text() if fig._suptitle else spec.title, fontsize=9)
     paths = save_figure(fig, args.out)

@@ -1,0 +1,200 @@
+"""The jobs of the workflow as values (pure Python, no torch), and the helpers a study's
+declaration uses to list its networks and their settings.
+
+A trained network is a `RunKey` (study, dataset, depth, variant, method, seed);
+`variant` names a study's condition (`base`, `train1600`, ...). A noise-pretrained
+network is a `PretrainKey` (layer sizes, initialisation, noise, seed) and is shared
+by every study that needs the same one. Runs that share study, dataset, depth and
+variant form a *condition* (`RunKey.condition`): they differ only in method and seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from . import paths
+from .data.registry import get_dataset
+from .data.splits import SplitRequest
+from .learning.methods import get_method
+from .naming import dims_tag, mlp_dims, noise_tag
+
+BASE = "base"
+
+
+@dataclass(frozen=True)
+class PretrainKey:
+    dims: tuple[int, ...]
+    init: str
+    noise: str
+    seed: int
+
+    @property
+    def fields(self) -> dict:
+        """The key as the path templates' fields (`paths.PRETRAIN`, `paths.META_LOSS`)."""
+        return {
+            "dims": dims_tag(self.dims),
+            "init": self.init,
+            "noise": self.noise,
+            "seed": self.seed,
+        }
+
+    @property
+    def path(self) -> str:
+        return paths.PRETRAIN.format(**self.fields)
+
+
+@dataclass(frozen=True)
+class RunKey:
+    study: str
+    dataset: str
+    depth: int
+    variant: str
+    method: str
+    seed: int
+
+    @property
+    def path(self) -> str:
+        return paths.RUN.format(**asdict(self))
+
+    @property
+    def condition(self) -> tuple[str, str, int, str]:
+        """What the runs of one condition share (all but method and seed)."""
+        return (self.study, self.dataset, self.depth, self.variant)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    split: str
+    epochs: int
+    patience: int | None
+    batch_size: int
+    lr: float
+    init: str
+    snapshots: bool  # keep the last layer's W at every epoch (trajectory studies)
+    pretrain: PretrainKey | None
+
+
+def study(config: dict, name: str) -> dict:
+    return config["studies"][name]
+
+
+def enabled(config: dict, name: str) -> bool:
+    return name in config["studies"] and config["studies"][name].get("enabled", True)
+
+
+def seeds(config: dict, name: str) -> list[int]:
+    return list(range(int(study(config, name)["networks"])))
+
+
+def dims(config: dict, dataset: str, depth: int) -> tuple[int, ...]:
+    info = get_dataset(dataset)
+    return tuple(mlp_dims(info.input_dim, info.n_classes, int(depth), config["training"]["hidden"]))
+
+
+def noise_for(
+    config: dict, name: str | None = None, std: float | None = None, distribution: str | None = None
+) -> str:
+    """Noise tag: the shared pretraining settings, samples overridable per study."""
+    pre = config["pretraining"]
+    samples = pre["samples"]
+    if name and "noise_samples" in config["studies"].get(name, {}):
+        samples = study(config, name)["noise_samples"]
+    return noise_tag(
+        distribution or pre["distribution"],
+        pre["mean"],
+        pre["std"] if std is None else std,
+        samples,
+    )
+
+
+def pretrain_key(
+    config: dict,
+    dataset: str,
+    depth: int,
+    seed: int,
+    name: str | None = None,
+    init: str | None = None,
+) -> PretrainKey:
+    return PretrainKey(
+        dims(config, dataset, depth),
+        init or config["training"]["init"],
+        noise_for(config, name),
+        seed,
+    )
+
+
+def own_pretrains(config: dict, name: str) -> list[PretrainKey]:
+    """One noise pretraining per network of a study that measures noise training itself."""
+    cfg = study(config, name)
+    dataset, depth = cfg["dataset"], cfg["depth"]
+    return [pretrain_key(config, dataset, depth, s, name) for s in seeds(config, name)]
+
+
+def grid(name: str, datasets, depths, variants, methods, seed_list) -> list[RunKey]:
+    return [
+        RunKey(name, d, int(depth), v, m, s)
+        for d in datasets
+        for depth in depths
+        for v in variants
+        for m in methods
+        for s in seed_list
+    ]
+
+
+def study_grid(config: dict, name: str, variants=(BASE,), datasets=None, depths=None):
+    """A study's networks: its datasets x depths x variants x methods x seeds."""
+    cfg = study(config, name)
+    datasets = datasets or [cfg["dataset"]]
+    depths = depths or (cfg["depths"] if "depths" in cfg else [cfg["depth"]])
+    return grid(name, datasets, depths, variants, cfg["methods"], seeds(config, name))
+
+
+def split_tag(train, test, seed, val=0) -> str:
+    return SplitRequest(train, val, test, seed).tag
+
+
+def settings(
+    config: dict,
+    key: RunKey,
+    split: str,
+    epochs: int,
+    patience: int | None = None,
+    snapshots: bool = False,
+    batch_size: int | None = None,
+    lr: float | None = None,
+    init: str | None = None,
+    noise: str | None = None,
+) -> RunSettings:
+    """A run's settings: the shared training settings unless given, and the noise
+    pretraining its method starts from (`noise`: the study's noise unless given)."""
+    train = config["training"]
+    init = init or train["init"]
+    pretrain = None
+    if get_method(key.method).noise_pretraining:
+        noise = noise or noise_for(config, key.study)
+        pretrain = PretrainKey(dims(config, key.dataset, key.depth), init, noise, key.seed)
+    return RunSettings(
+        split,
+        epochs,
+        patience,
+        batch_size or train["batch_size"],
+        lr or train["lr"],
+        init,
+        snapshots,
+        pretrain,
+    )
+
+
+def fixed_subset_settings(config: dict, key: RunKey, snapshots: bool = False, **overrides):
+    """Settings of a study that trains a fixed number of epochs on a fixed subset."""
+    cfg = study(config, key.study)
+    split = split_tag(cfg["train_size"], cfg["test_size"], cfg["split_seed"])
+    return settings(config, key, split, cfg["epochs"], snapshots=snapshots, **overrides)
+
+
+def early_stopping_settings(config: dict, key: RunKey, noise: str | None = None):
+    """Settings of a study that trains to convergence: early stopping on a validation
+    share of the (optionally subset) training split, evaluated on the full test split."""
+    cfg = study(config, key.study)
+    split = split_tag(cfg.get("train_size"), None, cfg["split_seed"], cfg["val_fraction"])
+    return settings(config, key, split, cfg["max_epochs"], patience=cfg["patience"], noise=noise)

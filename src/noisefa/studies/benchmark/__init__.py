@@ -1,0 +1,54 @@
+"""Fig 3, S7, S8, Tables 1 and S5: accuracy at convergence per dataset and depth (early
+stopping on a validation split)."""
+
+from ... import paths
+from ...data.availability import available_offline
+from ...keys import RunKey, early_stopping_settings, study, study_grid
+from ..base import SECTIONS, FigureSpec, Study
+
+_S, _B = SECTIONS["4.2"], SECTIONS["B"]
+
+
+def missing_datasets(config: dict) -> list[str]:
+    """Datasets reported as "not run (data unavailable)": only with data.allow_missing
+    and downloads off, and only those no mirror holds."""
+    data = config["data"]
+    if not data.get("allow_missing") or data["download"] or "benchmark" not in config["studies"]:
+        return []
+    return [d for d in study(config, "benchmark")["datasets"] if not available_offline(config, d)]
+
+
+def _runs(config: dict) -> list[RunKey]:
+    missing = missing_datasets(config)
+    datasets = [d for d in study(config, "benchmark")["datasets"] if d not in missing]
+    return study_grid(config, "benchmark", datasets=datasets) if datasets else []
+
+
+def _figure_params(config: dict) -> dict:
+    cfg = study(config, "benchmark")
+    return {
+        "datasets": cfg["datasets"],
+        "depths": cfg["depths"],
+        "missing": missing_datasets(config),
+        "train_size": cfg.get("train_size"),
+    }
+
+
+def _tables(config: dict) -> list[str]:
+    depths = study(config, "benchmark")["depths"]
+    tables = (["table1"] if 2 in depths else []) + (["tableS5"] if len(depths) > 1 else [])
+    return [f"{paths.RESULTS}/tables/{t}.{ext}" for t in tables for ext in ("csv", "md", "tex")]
+
+
+STUDY = Study(
+    "benchmark",
+    figures=(
+        FigureSpec("fig3", _S, "Accuracy at convergence per dataset and depth", subsets=True),
+        FigureSpec("figS7", _B, "Validation accuracy per depth", subsets=True),
+        FigureSpec("figS8", _B, "Validation accuracy per dataset (2-layer)", subsets=True),
+    ),
+    runs=_runs,
+    settings=early_stopping_settings,
+    figure_params=_figure_params,
+    tables=_tables,
+)

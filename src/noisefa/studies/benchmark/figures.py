@@ -1,0 +1,124 @@
+"""Fig 3: accuracy at convergence per dataset and depth, beside the paper's Table S5."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+
+from noisefa.data.loading import subset_note
+from noisefa.figures.style import (
+    METHOD_COLORS,
+    FigureInputs,
+    grouped_bars,
+    mean_sd_band,
+    method_label,
+    stats_p,
+)
+from noisefa.paper import DATASET_TITLES, table_s5
+
+METHODS = ["bp", "fa", "fa_noise"]
+
+
+def dataset_title(inputs: FigureInputs, dataset: str) -> str:
+    """The dataset's name, and the subset it was trained on when not the full split."""
+    train_size = inputs.params.get("train_size")
+    note = subset_note(inputs.data_dir, dataset, train_size) if inputs.data_dir else ""
+    title = DATASET_TITLES.get(dataset, dataset)
+    return f"{title}\n({note.removesuffix(' training images')})" if note else title
+
+
+def fig3(inputs: FigureInputs):
+    runs = inputs.collected.runs
+    datasets = inputs.params.get("datasets") or sorted(runs["dataset"].unique())
+    depths = inputs.params.get("depths") or sorted(runs["depth"].unique())
+    missing = set(inputs.params.get("missing", []))
+    cols = min(3, len(datasets))
+    rows = math.ceil(len(datasets) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.7 * rows), squeeze=False)
+    for ax, dataset in zip(axes.flat, datasets, strict=False):
+        title = dataset_title(inputs, dataset)
+        mine = runs[runs["dataset"] == dataset]
+        if dataset in missing or mine.empty:
+            ax.text(
+                0.5,
+                0.5,
+                "not run\n(data unavailable)",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+            )
+            ax.set_title(title)
+            ax.set_axis_off()
+            continue
+        values = {
+            (d, m): 100
+            * mine[(mine["depth"] == d) & (mine["method"] == m)]["at_best_test_acc"].to_numpy()
+            for d in depths
+            for m in METHODS
+        }
+        p = stats_p(
+            inputs.stats, "table1", comparison="fa_noise vs fa", dataset=dataset, depth=None
+        )
+        grouped_bars(
+            ax, depths, METHODS, values, METHOD_COLORS, {m: method_label(m) for m in METHODS}, p
+        )
+        for i, depth in enumerate(depths):
+            for j, m in enumerate(METHODS):
+                paper = table_s5(dataset, m, depth)
+                if paper:
+                    x = i - 0.4 + 0.8 / 3 * (j + 0.5)
+                    ax.plot([x - 0.1, x + 0.1], [paper[0]] * 2, color="black", lw=1.5)
+        papers = [p[0] for d in depths for m in METHODS if (p := table_s5(dataset, m, d))]
+        everything = [v for vs in values.values() for v in vs] + papers
+        if everything:
+            ax.set_ylim(min(everything) - 3, max(everything) + 2)
+        ax.set(title=title, xlabel="Depth (weight layers)", ylabel="Test accuracy (%)")
+    for ax in axes.flat[len(datasets) :]:
+        ax.set_axis_off()
+    axes.flat[0].plot([], [], color="black", lw=1.5, label="paper (Table S5)")
+    axes.flat[0].legend(fontsize=6, loc="lower left")
+    return fig
+
+
+def _validation_grid(inputs: FigureInputs, depths: list[int]):
+    hist = inputs.collected.histories.query("split == 'val'")
+    datasets = [
+        d
+        for d in (inputs.params.get("datasets") or sorted(hist["dataset"].unique()))
+        if d in set(hist["dataset"])
+    ]
+    fig, axes = plt.subplots(
+        len(datasets),
+        len(depths),
+        figsize=(2.9 * len(depths) + 0.5, 2.2 * len(datasets)),
+        squeeze=False,
+        sharex="col",
+    )
+    for row, dataset in enumerate(datasets):
+        for col, depth in enumerate(depths):
+            ax = axes[row, col]
+            mine = hist[(hist["dataset"] == dataset) & (hist["depth"] == depth)]
+            for m in METHODS:
+                # Networks stop at different epochs: the band covers the networks still training.
+                mean_sd_band(
+                    ax, mine[mine["method"] == m], "epoch", "acc", METHOD_COLORS[m], method_label(m)
+                )
+            if row == 0:
+                ax.set_title(f"{depth}-layer")
+            if col == 0:
+                ax.set_ylabel(f"{dataset_title(inputs, dataset)}\nval. accuracy")
+            if row == len(datasets) - 1:
+                ax.set_xlabel("Epoch")
+    axes[0, 0].legend(fontsize=6, loc="lower right")
+    return fig
+
+
+def figS7(inputs: FigureInputs):
+    depths = inputs.params.get("depths") or sorted(inputs.collected.runs["depth"].unique())
+    return _validation_grid(inputs, depths)
+
+
+def figS8(inputs: FigureInputs):
+    fig = _validation_grid(inputs, [2])
+    return fig

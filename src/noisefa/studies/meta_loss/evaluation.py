@@ -1,0 +1,11 @@
+"""Fig 6a: the per-network tables of `noisefa.cli.meta_loss`, gathered."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from noisefa.analysis.evaluation import EvalInputs
+
+
+def evaluate(inputs: EvalInputs) -> pd.DataFrame:
+    return pd.concat([pd.read_csv(path) for path in inputs.extra], ignore_index=True)

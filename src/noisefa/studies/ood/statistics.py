@@ -1,0 +1,31 @@
+"""Fig 5: higher accuracy on transformed MNIST and USPS after noise pretraining."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from noisefa.analysis.comparisons import compare
+from noisefa.collected import Collected
+
+FIGURE = {"mnist": "fig5a", "usps28": "fig5c"}
+
+
+def statistics(c: Collected) -> pd.DataFrame:
+    table = c.evaluation
+    acc = table[table["measure"] == "ood_acc"]
+    rows = []
+    for test_set, group in acc.groupby("item", sort=False):
+        figure = FIGURE.get(test_set, "fig5b")
+        paper = "n_net=10, t-test, P<0.001" if figure != "fig5a" else ""
+        rows += compare(
+            figure,
+            f"accuracy on {test_set}",
+            group,
+            "value",
+            "method",
+            "fa_noise",
+            "fa",
+            paper,
+            test_set=test_set,
+        )
+    return pd.DataFrame(rows)
