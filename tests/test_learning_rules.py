@@ -122,3 +122,51 @@ def test_he_normal_scale():
     assert abs(std - (2 / 784) ** 0.5) < 0.002
     assert abs(net.layers[0].feedback.std().item() - (2 / 784) ** 0.5) < 0.002
     assert torch.count_nonzero(net.layers[0].bias) == 0
+
+
+class _DirectFeedback:
+    """A non-local rule written against the interface only (direct feedback alignment,
+    Nokland 2016): every hidden layer gets the output error through its own B."""
+
+    NAME = "dfa_test"
+
+    @staticmethod
+    def feedback_shape(in_features, out_features, n_outputs):
+        return (n_outputs, in_features)
+
+    @staticmethod
+    def propagate(delta, weight, feedback, output_error):
+        return output_error @ feedback
+
+
+def test_the_rule_interface_expresses_a_non_local_rule(monkeypatch):
+    from noisefa.learning import rules
+
+    monkeypatch.setitem(rules.RULES, "dfa_test", _DirectFeedback)
+    dims = [20, 16, 12, 5]
+    net = build_network(dims, "dfa_test", seed=2).double()
+    assert [tuple(layer.feedback.shape) for layer in net.layers] == [(5, 20), (5, 16), (5, 12)]
+    x, y = batch(d=20, classes=5)
+    F.cross_entropy(net(x), y).backward()
+    # written out: e = (softmax - onehot)/N; delta_l = (e B_{l+1}) * relu'(o_l)
+    layers = list(net.layers)
+    hs, pres = [x], []
+    for layer in layers[:-1]:
+        pres.append(hs[-1] @ layer.weight.detach().T + layer.bias.detach())
+        hs.append(pres[-1].clamp_min(0))
+    logits = hs[-1] @ layers[-1].weight.detach().T + layers[-1].bias.detach()
+    error = (torch.softmax(logits, 1) - F.one_hot(y, 5).to(logits)) / x.shape[0]
+    for i in range(len(layers)):
+        delta = error if i == len(layers) - 1 else (error @ layers[i + 1].feedback) * (pres[i] > 0)
+        torch.testing.assert_close(layers[i].weight.grad, delta.T @ hs[i], rtol=1e-10, atol=1e-12)
+    # the fast path offers the rule the same output error, to the bit
+    fast = build_network([784, 100, 100, 10], "dfa_test", seed=0)
+    slow = copy.deepcopy(fast)
+    engine, optimizer = Engine(fast, 1e-3), make_optimizer(slow, 1e-3)
+    g = torch.Generator().manual_seed(5)
+    for _ in range(20):
+        x, y = torch.randn(64, 784, generator=g), torch.randint(10, (64,), generator=g)
+        engine.step(x, y)
+        autograd_step(slow, optimizer, x, y)
+    for (name, a), b in zip(fast.state_dict().items(), slow.state_dict().values(), strict=True):
+        assert torch.equal(a, b), name

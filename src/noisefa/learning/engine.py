@@ -115,11 +115,12 @@ class Engine:
             self._one, log_probs, y, None, _MEAN, -100, self._total_weight(y.numel())
         )
         delta = torch.ops.aten._log_softmax_backward_data(grad_nll, log_probs, 1, log_probs.dtype)
+        output_error = delta
         for i in range(last, -1, -1):
             torch.mm(delta.t(), activations[i], out=self._weight_grads[i])
             torch.sum(delta, 0, out=self._bias_grads[i])
             if i:
-                delta = self._propagate(delta, self._weights[i], self._feedback[i])
+                delta = self._propagate(delta, self._weights[i], self._feedback[i], output_error)
                 delta = torch.ops.aten.threshold_backward(delta, activations[i], 0)
         self.optimizer.step()
 

@@ -10,7 +10,7 @@ from torch import nn
 
 from ..naming import mlp_dims  # noqa: F401  (re-exported: layer sizes belong with the MLP)
 from ..seeding import generator
-from .layers import FeedbackLinear
+from .layers import FeedbackLinear, OutputError, record_output_error
 
 INIT_SCHEMES = ("he_normal", "xavier_normal", "he_uniform")
 
@@ -22,19 +22,22 @@ class MLP(nn.Module):
             raise ValueError(f"an MLP needs at least input and output sizes, got dims={list(dims)}")
         self.dims = [int(d) for d in dims]
         self.layers = nn.ModuleList(
-            FeedbackLinear(n_in, n_out, rule)
+            FeedbackLinear(n_in, n_out, rule, n_outputs=self.dims[-1])
             for n_in, n_out in zip(self.dims[:-1], self.dims[1:], strict=True)
         )
+        self._output_error = OutputError()
 
     @property
     def rule_name(self) -> str:
         return self.layers[0].rule_name
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits; the softmax is folded into the cross-entropy loss."""
+        """Logits; the softmax is folded into the cross-entropy loss. On the way back,
+        every layer's rule is offered the error at these logits."""
+        record = self._output_error
         for layer in self.layers[:-1]:
-            x = torch.relu(layer(x))
-        return self.layers[-1](x)
+            x = torch.relu(layer(x, record))
+        return record_output_error(self.layers[-1](x, record), record)
 
     def hidden_activations(self, x: torch.Tensor) -> list[torch.Tensor]:
         """ReLU outputs of every hidden layer (for Gram matrices and read-outs)."""

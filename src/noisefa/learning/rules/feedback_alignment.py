@@ -7,8 +7,15 @@ column by column.
 
 import torch
 
+from .shapes import layerwise as feedback_shape  # noqa: F401
+
 NAME = "fa"
 
 
-def propagate(delta: torch.Tensor, weight: torch.Tensor, feedback: torch.Tensor) -> torch.Tensor:
+def propagate(
+    delta: torch.Tensor,
+    weight: torch.Tensor,
+    feedback: torch.Tensor,
+    output_error: torch.Tensor | None,
+) -> torch.Tensor:
     return delta @ feedback
