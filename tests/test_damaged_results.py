@@ -22,12 +22,12 @@ import pandas as pd
 import pytest
 import torch
 
+from noisefa.analysis.evaluation import Job
 from noisefa.cli import common as cli_module
 from noisefa.collected import Collected
 from noisefa.data.loading import Tensors
 from noisefa.data.staging import stage_split
 from noisefa.errors import CheckpointError, DivergenceError, ResultError
-from noisefa.analysis.evaluation import Job
 from noisefa.files import save_tensors, write_json
 from noisefa.learning.engine import Engine
 from noisefa.learning.loops import DIVERGENCE_FACTOR, DivergenceGuard, train_on_data

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from noisefa.studies import STUDIES
 from noisefa.files import md5sum
+from noisefa.studies import STUDIES
 from tests.conftest import REPO
 
 # Two studies at toy sizes: pretraining, staging, splits, training, stats and figures.

@@ -16,7 +16,12 @@ def noise_tag(distribution: str, mean: float, std: float, samples: int) -> str:
     return f"{distribution}-mean{format_number(mean)}-std{format_number(std)}-n{int(samples)}"
 
 
-NOISE_TAG_PATTERN = r"(gaussian|uniform)-mean(-?[0-9.e+-]+)-std([0-9.e+-]+)-n(\d+)"
+# Values that result paths and wildcards spell out (the schema's enums are tested
+# against these).
+DISTRIBUTIONS = ("gaussian", "uniform")  # of the pretraining noise
+INIT_SCHEMES = ("he_normal", "xavier_normal", "he_uniform")  # of W and B
+
+NOISE_TAG_PATTERN = rf"({'|'.join(DISTRIBUTIONS)})-mean(-?[0-9.e+-]+)-std([0-9.e+-]+)-n(\d+)"
 
 
 def parse_noise_tag(tag: str) -> tuple[str, float, float, int]:

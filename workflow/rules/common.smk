@@ -28,7 +28,8 @@ from noisefa.data.ood import OOD_SETS  # noqa: E402
 from noisefa.studies import STUDIES, get_study  # noqa: E402
 from noisefa.data.registry import DATASETS  # noqa: E402
 from noisefa.learning.methods import METHODS  # noqa: E402
-from noisefa.naming import NOISE_TAG_PATTERN  # noqa: E402
+from noisefa.studies.benchmark import TABLES  # noqa: E402
+from noisefa.naming import INIT_SCHEMES, NOISE_TAG_PATTERN  # noqa: E402
 from noisefa.data.splits import TAG_PATTERN as SPLIT_TAG_PATTERN  # noqa: E402
 
 SCHEMA = Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
@@ -58,12 +59,12 @@ wildcard_constraints:
     seed=r"\d+",
     depth=r"\d+",
     variant=r"[A-Za-z0-9._+-]+",
-    init="he_normal|xavier_normal|he_uniform",
+    init="|".join(INIT_SCHEMES),
     method="|".join(METHODS),
     study="|".join(STUDIES),
     figure="|".join(FIGURES),
     ood_set="|".join(OOD_SETS),
-    table="table1|tableS5",
+    table="|".join(TABLES),
 
 
 def data_root(staged_file):

@@ -294,22 +294,29 @@ def _row_columns(rows: pd.DataFrame) -> dict:
     }
 
 
-def matching_rows(spec: dict, results: Results) -> tuple[pd.DataFrame | None, str]:
-    """The statistics rows a `test` claim reads, or None and why there are none."""
+@dataclass(frozen=True)
+class Match:
+    """The statistics rows a claim reads, or None and why there are none."""
+
+    rows: pd.DataFrame | None
+    missing: str = ""
+
+
+def matching_rows(spec: dict, results: Results) -> Match:
     study = spec["study"]
     if study not in results.enabled:
-        return None, f"study {study} not in this configuration"
+        return Match(None, f"study {study} not in this configuration")
     stats = results.stats(study)
     if stats is None:
-        return None, f"results/stats/{study}.csv missing"
+        return Match(None, f"results/stats/{study}.csv missing")
     rows = stats[stats["test"] == spec.get("test", PRIMARY)]
     for column, condition in spec.get("where", {}).items():
         if column not in rows:
-            return None, f"no column {column} in the {study} statistics"
+            return Match(None, f"no column {column} in the {study} statistics")
         rows = rows[_matches(rows[column], condition)]
     if rows.empty:
-        return None, "no matching result in this configuration"
-    return rows, ""
+        return Match(None, "no matching result in this configuration")
+    return Match(rows)
 
 
 def judge_rows(rows: pd.DataFrame, spec: dict, alpha: float) -> dict:
@@ -320,10 +327,10 @@ def judge_rows(rows: pd.DataFrame, spec: dict, alpha: float) -> dict:
 
 
 def check_test(spec: dict, results: Results, alpha: float) -> dict:
-    rows, why = matching_rows(spec, results)
-    if rows is None:
-        return {"verdict": NOT_RUN, "reason": why}
-    return judge_rows(rows, spec, alpha)
+    match = matching_rows(spec, results)
+    if match.rows is None:
+        return {"verdict": NOT_RUN, "reason": match.missing}
+    return judge_rows(match.rows, spec, alpha)
 
 
 def check_auc_gap_fraction(spec: dict, results: Results, alpha: float) -> dict:
@@ -335,21 +342,22 @@ def check_auc_gap_fraction(spec: dict, results: Results, alpha: float) -> dict:
         "where": {"comparison": "fa_noise vs midpoint of fa and bp", "depth": spec["depth"]},
         "expect": "higher",
     }
-    rows, why = matching_rows(contrast, results)
-    if rows is None:
-        return {"verdict": NOT_RUN, "reason": why}
-    row = rows.iloc[0]
+    match = matching_rows(contrast, results)
+    if match.rows is None:
+        return {"verdict": NOT_RUN, "reason": match.missing}
+    row = match.rows.iloc[0]
     return {
-        **judge_rows(rows, contrast, alpha),
+        **judge_rows(match.rows, contrast, alpha),
         "ours": f"{100 * _get(row, 'fraction_of_gap_closed'):.0f}% of the AUC gap closed; "
         f"fa_noise - (fa + bp)/2 = {_get(row, 'mean_a'):+.4f}",
     }
 
 
 def check_compute_budget_optimum(spec: dict, results: Results, alpha: float) -> dict:
-    s = results.stats("compute_budget") if "compute_budget" in results.enabled else None
+    study = spec["study"]
+    s = results.stats(study) if study in results.enabled else None
     if s is None:
-        return {"verdict": NOT_RUN, "reason": "study compute_budget not in this configuration"}
+        return {"verdict": NOT_RUN, "reason": f"study {study} not in this configuration"}
     optimum = int(s[s["comparison"] == "optimal noise duration"]["statistic"].iloc[0])
     rows = s[
         (s["measure"] == "test accuracy at best validation epoch")
@@ -374,6 +382,13 @@ CHECKS = {
 }
 
 
+@dataclass(frozen=True)
+class NumberVerdict:
+    verdict: str
+    reason: str
+    welch: dict  # ours - paper: diff, ci_low, ci_high, p
+
+
 def judge_number(
     ours_mean: float,
     ours_sd: float,
@@ -383,26 +398,24 @@ def judge_number(
     tolerance: float,
     alpha: float,
     subset: bool,
-) -> tuple[str, str, dict]:
+) -> NumberVerdict:
     """One Table S5 number: ours vs the paper's (both mean +- sd of networks, n = 3)."""
     welch = welch_from_summary(ours_mean, ours_sd, ours_n, paper_mean, paper_sd, 3)
     diff = welch["diff"]
     within = abs(diff) <= tolerance
     where = f"ours - paper = {_interval(diff, welch['ci_low'], welch['ci_high'])} pp"
     if within:
-        return REPRODUCED, f"{where}, within {tolerance:g} pp", welch
+        return NumberVerdict(REPRODUCED, f"{where}, within {tolerance:g} pp", welch)
     significant = np.isfinite(welch["p"]) and welch["p"] < alpha
     if subset:
-        return INCONCLUSIVE + " (subset)", f"{where}; trained on fewer images than the paper", welch
+        reason = f"{where}; trained on fewer images than the paper"
+        return NumberVerdict(INCONCLUSIVE + " (subset)", reason, welch)
     if significant:
-        return (
-            CONTRADICTED,
-            f"{where}, beyond {tolerance:g} pp (Welch P = {_fmt_p(welch['p'])})",
-            welch,
-        )
+        reason = f"{where}, beyond {tolerance:g} pp (Welch P = {_fmt_p(welch['p'])})"
+        return NumberVerdict(CONTRADICTED, reason, welch)
     if not np.isfinite(welch["p"]):
-        return INCONCLUSIVE, f"{where}; n = {ours_n}: no test", welch
-    return INCONCLUSIVE, f"{where}; Welch NS", welch
+        return NumberVerdict(INCONCLUSIVE, f"{where}; n = {ours_n}: no test", welch)
+    return NumberVerdict(INCONCLUSIVE, f"{where}; Welch NS", welch)
 
 
 def table_s5_verdicts(results: Results, tolerance: float, alpha: float) -> list[Verdict]:
@@ -441,10 +454,11 @@ def table_s5_verdicts(results: Results, tolerance: float, alpha: float) -> list[
                 verdict.reason = cell["status"]
             else:
                 note = cell["note"] if isinstance(cell["note"], str) else ""
-                verdict.verdict, reason, welch = judge_number(
+                judged = judge_number(
                     cell["mean"], cell["sd"], int(cell["n"]), mean, sd, tolerance, alpha, bool(note)
                 )
-                verdict.reason = "; ".join(x for x in (reason, note) if x)
+                verdict.verdict, welch = judged.verdict, judged.welch
+                verdict.reason = "; ".join(x for x in (judged.reason, note) if x)
                 verdict.ours = (
                     f"{cell['mean']:.2f} ± {cell['sd']:.2f}"
                     if np.isfinite(cell["sd"])

@@ -9,12 +9,8 @@ from pathlib import Path
 
 from ..catalogue import FIGURES, SECTIONS
 from ..files import write_text
+from ..studies.benchmark import TABLES
 from .common import command_parser, log, run
-
-TABLES = {
-    "table1": "Table 1 - accuracy of two-layer networks",
-    "tableS5": "Table S5 - accuracy at every depth",
-}
 
 
 def paper_name(figure: str) -> str:

@@ -13,14 +13,13 @@ from ..analysis.tables import accuracy_table, to_latex, to_markdown
 from ..collected import Collected
 from ..data.loading import subset_note
 from ..files import write_csv, write_text
+from ..studies.benchmark import TABLES
 from .common import command_parser, json_argument, log, run
-
-TITLES = {"table1": "Table 1 - two-layer networks", "tableS5": "Table S5 - every depth"}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = command_parser("noisefa.cli.tables", __doc__)
-    parser.add_argument("--table", required=True, choices=sorted(TITLES))
+    parser.add_argument("--table", required=True, choices=sorted(TABLES))
     parser.add_argument("--collected", type=Path, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument(
@@ -45,8 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     prefix = args.out_prefix
     write_csv(prefix.with_suffix(".csv"), table)
-    write_text(prefix.with_suffix(".md"), to_markdown(table, depths, TITLES[args.table]))
-    write_text(prefix.with_suffix(".tex"), to_latex(table, depths, TITLES[args.table]))
+    write_text(prefix.with_suffix(".md"), to_markdown(table, depths, TABLES[args.table]))
+    write_text(prefix.with_suffix(".tex"), to_latex(table, depths, TABLES[args.table]))
     log(f"{args.table}: {len(table)} cells -> {prefix}.{{csv,md,tex}}")
 
 

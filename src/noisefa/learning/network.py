@@ -8,11 +8,12 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ..naming import mlp_dims  # noqa: F401  (re-exported: layer sizes belong with the MLP)
+from ..naming import (
+    INIT_SCHEMES,
+    mlp_dims,  # noqa: F401  (re-exported: layer sizes belong with the MLP)
+)
 from ..seeding import generator
 from .layers import FeedbackLinear, OutputError, record_output_error
-
-INIT_SCHEMES = ("he_normal", "xavier_normal", "he_uniform")
 
 
 class MLP(nn.Module):

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..naming import noise_tag, parse_noise_tag
-
-DISTRIBUTIONS = ("gaussian", "uniform")
+from ..naming import DISTRIBUTIONS, noise_tag, parse_noise_tag
 
 
 @dataclass(frozen=True)

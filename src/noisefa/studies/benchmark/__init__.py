@@ -8,6 +8,12 @@ from ..base import SECTIONS, FigureSpec, Study
 
 _S, _B = SECTIONS["4.2"], SECTIONS["B"]
 
+# The accuracy tables it writes (results/tables/<id>.csv|md|tex), with their titles.
+TABLES = {
+    "table1": "Table 1 - accuracy of two-layer networks",
+    "tableS5": "Table S5 - accuracy at every depth",
+}
+
 
 def missing_datasets(config: dict) -> list[str]:
     """Datasets reported as "not run (data unavailable)": only with data.allow_missing
