@@ -16,9 +16,12 @@ __all__ = ["EVALUATED", "FIGURES", "SECTIONS", "FigureSpec", "figures_of"]
 
 
 def paper_order(figure: str) -> tuple:
-    """fig1d < fig2b < ... < fig6c < figS1 < figS2 < ... < figS19."""
-    supplementary, number, panel = re.fullmatch(r"fig(S?)(\d+)([a-z]*)", figure).groups()
-    return (bool(supplementary), int(number), panel)
+    """fig1d < fig2b < ... < fig6c < figS1 < figS2 < ... < figS19 < figures not in the paper."""
+    match = re.fullmatch(r"fig(S?)(\d+)([a-z]*)", figure)
+    if not match:
+        return (2, 0, figure)
+    supplementary, number, panel = match.groups()
+    return (int(bool(supplementary)), int(number), panel)
 
 
 FIGURES: dict[str, FigureSpec] = {

@@ -46,6 +46,9 @@ if problems := plan.config_problems(config):
 if DeploymentMethod.CONDA not in workflow.deployment_settings.deployment_method:
     prepend_to_env("PATH", os.path.dirname(sys.executable))
 CONDA_ENV = "../../envs/noisefa.yaml"
+# Shadow folders holding only declared inputs (config `shadow`); staging is exempt: it
+# reads the data mirrors and downloads, which are outside the workflow by design.
+SHADOW = config["shadow"]
 DATA = plan.DATA_DIR
 RESULTS = plan.RESULTS
 

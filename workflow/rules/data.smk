@@ -31,6 +31,8 @@ rule make_split:
         f"{RESULTS}/logs/make_split/{{dataset}}-{{split_tag}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/make_split/{{dataset}}-{{split_tag}}.tsv"
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     params:
@@ -51,6 +53,8 @@ rule make_ood_set:
         f"{RESULTS}/logs/make_ood_set/{{ood_set}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/make_ood_set/{{ood_set}}.tsv"
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     params:

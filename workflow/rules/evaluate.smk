@@ -17,6 +17,8 @@ rule collect_study:
         f"{RESULTS}/logs/collect_study/{{study}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/collect_study/{{study}}.tsv"
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     params:
@@ -35,6 +37,8 @@ rule evaluate_study:
         f"{RESULTS}/logs/evaluate_study/{{study}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/evaluate_study/{{study}}.tsv"
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     params:
@@ -52,6 +56,8 @@ rule noise_condition:
         paths.log("noise_condition", paths.NOISE_CONDITION_ID),
     benchmark:
         paths.benchmark("noise_condition", paths.NOISE_CONDITION_ID)
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     threads: 1
@@ -84,6 +90,8 @@ rule noise_after_data:
         paths.log("noise_after_data", "{study}/{dataset}/depth{depth}/seed{seed}"),
     benchmark:
         paths.benchmark("noise_after_data", "{study}/{dataset}/depth{depth}/seed{seed}")
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     threads: 1
@@ -106,8 +114,9 @@ rule noise_after_data:
 rule meta_loss_seed:
     input:
         tasks=lambda wc: [
-            f"{DATA}/{task}/train.npz"
+            f"{DATA}/{task}/train.{ext}"
             for task in plan.study(config, "meta_loss")["tasks"]
+            for ext in ("npz", "json")
         ],
         shared=f"{paths.PRETRAIN}/model.pt",
     output:
@@ -116,6 +125,8 @@ rule meta_loss_seed:
         paths.log("meta_loss_seed", paths.PRETRAIN_ID),
     benchmark:
         paths.benchmark("meta_loss_seed", paths.PRETRAIN_ID)
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     threads: 1

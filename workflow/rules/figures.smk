@@ -16,6 +16,8 @@ rule figure:
         f"{RESULTS}/logs/figure/{{figure}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/figure/{{figure}}.tsv"
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     params:
@@ -33,6 +35,11 @@ rule figure:
 rule table:
     input:
         runs=f"{RESULTS}/collected/benchmark/runs.csv",
+        records=lambda wc: [
+            f"{DATA}/{d}/train.json"
+            for d in sorted({k.dataset for k in plan.run_keys(config, "benchmark")})
+        ],
+        # subset notes
     output:
         csv=report(
             f"{RESULTS}/tables/{{table}}.csv",
@@ -46,6 +53,8 @@ rule table:
         f"{RESULTS}/logs/table/{{table}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/table/{{table}}.tsv"
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     params:

@@ -9,6 +9,8 @@ rule pretrain_noise:
         paths.log("pretrain_noise", paths.PRETRAIN_ID),
     benchmark:
         paths.benchmark("pretrain_noise", paths.PRETRAIN_ID)
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     threads: 1

@@ -17,6 +17,8 @@ rule claims:
         f"{RESULTS}/logs/claims.log",
     benchmark:
         f"{RESULTS}/benchmarks/claims.tsv"
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     params:
@@ -35,6 +37,8 @@ rule results_index:
         f"{RESULTS}/README.md",
     log:
         f"{RESULTS}/logs/results_index.log",
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     params:

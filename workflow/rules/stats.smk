@@ -18,6 +18,8 @@ rule study_statistics:
         f"{RESULTS}/logs/study_statistics/{{study}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/study_statistics/{{study}}.tsv"
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     params:

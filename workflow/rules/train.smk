@@ -5,6 +5,7 @@ rule train_network:
     input:
         split=get_run_split,
         train=f"{DATA}/{{dataset}}/train.npz",
+        record=f"{DATA}/{{dataset}}/train.json",  # normalisation
         test=f"{DATA}/{{dataset}}/test.npz",
         pretrained=get_pretrained_model,
     output:
@@ -13,6 +14,8 @@ rule train_network:
         paths.log("train_network", paths.RUN_ID),
     benchmark:
         paths.benchmark("train_network", paths.RUN_ID)
+    shadow:
+        SHADOW
     conda:
         CONDA_ENV
     threads: 1
