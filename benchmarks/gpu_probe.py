@@ -27,36 +27,13 @@ from pathlib import Path
 
 import torch
 from bench_noise import time_pretraining
+from table_s5_cost import epoch_seconds, sync
 
 from noisefa.data.loading import Tensors
 from noisefa.learning.engine import Engine, FusedAdam
 from noisefa.learning.loops import train_on_data
 from noisefa.learning.network import build_network
 from noisefa.seeding import generator
-
-
-def sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-
-
-def epoch_seconds(dims: list[int], sizes: tuple[int, int, int], device, epochs: int) -> float:
-    gen = generator(0, "shuffle", device)
-
-    def split(n: int) -> Tensors:
-        return Tensors(
-            torch.randn(n, dims[0], device=device),
-            torch.randint(dims[-1], (n,), device=device),
-        )
-
-    splits = dict(zip(("train", "val", "test"), map(split, sizes), strict=True))
-    engine = Engine(build_network(dims, "fa", 0).to(device), 1e-4)
-    train_on_data(engine, splits, 1, 64, gen, lambda e, m: None)  # warm-up
-    sync(device)
-    start = time.perf_counter()
-    train_on_data(engine, splits, epochs, 64, gen, lambda e, m: None)
-    sync(device)
-    return (time.perf_counter() - start) / epochs
 
 
 def rerun_identical(device) -> bool:
@@ -141,7 +118,10 @@ def main() -> None:
     }
     rows = []
     for name, (dims, sizes) in cases.items():
-        times = [epoch_seconds(dims, sizes, device, args.epochs) for _ in range(args.repeats)]
+        times = [
+            epoch_seconds(dims, *sizes, device, epochs=args.epochs, warmup_epochs=1)
+            for _ in range(args.repeats)
+        ]
         rows.append((name, statistics.median(times), min(times), max(times)))
         print(f"{name}: {rows[-1][1]:.3f} s", flush=True)
     times = [

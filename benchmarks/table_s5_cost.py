@@ -30,6 +30,8 @@ from noisefa.learning.loops import train_on_data
 from noisefa.learning.network import build_network
 from noisefa.seeding import generator
 
+CPU = torch.device("cpu")
+
 
 def finished_epochs(runs: Path) -> dict[tuple[str, int], list[int]]:
     """Epochs run by every finished benchmark network, keyed by (dataset, depth)."""
@@ -41,18 +43,39 @@ def finished_epochs(runs: Path) -> dict[tuple[str, int], list[int]]:
     return epochs
 
 
-def epoch_seconds(dims: tuple[int, ...], n_train: int, n_val: int, n_test: int) -> float:
-    """Seconds per training epoch (Adam, batch 64) plus its train/val/test evaluation."""
-    gen = generator(0, "shuffle")
+def sync(device: torch.device) -> None:
+    """Wait for queued GPU work, so a timer measures it."""
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def epoch_seconds(
+    dims: tuple[int, ...] | list[int],
+    n_train: int,
+    n_val: int,
+    n_test: int,
+    device: torch.device = CPU,
+    epochs: int = 2,
+    warmup_epochs: int = 0,
+) -> float:
+    """Seconds per training epoch (Adam, batch 64) plus its train/val/test evaluation,
+    on random data of the dataset's shape (after `warmup_epochs` untimed epochs)."""
+    gen = generator(0, "shuffle", device)
 
     def split(n: int) -> Tensors:
-        return Tensors(torch.randn(n, dims[0], generator=gen), torch.randint(dims[-1], (n,)))
+        return Tensors(
+            torch.randn(n, dims[0], generator=gen, device=device),
+            torch.randint(dims[-1], (n,), device=device),
+        )
 
     splits = {"train": split(n_train), "val": split(n_val), "test": split(n_test)}
-    engine = Engine(build_network(list(dims), "fa", 0), 1e-4)
-    epochs = 2
+    engine = Engine(build_network(list(dims), "fa", 0).to(device), 1e-4)
+    if warmup_epochs:
+        train_on_data(engine, splits, warmup_epochs, 64, gen, lambda e, m: None)
+    sync(device)
     start = time.perf_counter()
     train_on_data(engine, splits, epochs, 64, gen, lambda e, m: None)
+    sync(device)
     return (time.perf_counter() - start) / epochs
 
 
@@ -104,7 +127,7 @@ def main() -> None:
 
     print("\n| pretraining dims | s per pretraining | pretrainings | CPU-h |\n|---|---|---|---|")
     for dims in dict.fromkeys(k.dims for k in pretrains):
-        seconds = time_pretraining(list(dims), args.noise_slice, 0, torch.device("cpu"))
+        seconds = time_pretraining(list(dims), args.noise_slice, 0, CPU)
         seconds *= samples / args.noise_slice
         count = sum(k.dims == dims for k in pretrains)
         total += count * seconds / 3600
