@@ -74,6 +74,17 @@ def add_compute_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
 
 
+def parse_on_device(
+    parser: argparse.ArgumentParser, argv
+) -> tuple[argparse.Namespace, torch.device]:
+    """A training command's arguments (with --gpus and --threads), and torch set up for them."""
+    add_compute_arguments(parser)
+    args = parser.parse_args(argv)
+    device = select_device(args.gpus)
+    configure_torch(args.threads, device)
+    return args, device
+
+
 def select_device(gpus: int) -> torch.device:
     import torch
 

@@ -24,7 +24,7 @@ from ..files import load_tensors, write_csv
 from ..learning.few_shot import adapted_query_loss, task_draws
 from ..learning.loops import pretrain_network
 from ..learning.network import build_network
-from .common import add_compute_arguments, command_parser, configure_torch, log, run, select_device
+from .common import command_parser, log, parse_on_device, run
 from .noise_arguments import add_noise_arguments, noise_schedule
 
 
@@ -46,10 +46,7 @@ def main(argv: list[str] | None = None) -> None:
         "--check", type=Path, help="the shared pretraining's model.pt, to compare with"
     )
     parser.add_argument("--out", type=Path, required=True)
-    add_compute_arguments(parser)
-    args = parser.parse_args(argv)
-    device = select_device(args.gpus)
-    configure_torch(args.threads, device)
+    args, device = parse_on_device(parser, argv)
     schedule = noise_schedule(args)
     n_epochs = schedule.epochs
     if max(args.epochs) > n_epochs:

@@ -18,7 +18,7 @@ from ..files import write_csv
 from ..learning.loops import pretrain_network
 from ..learning.network import build_network
 from ..learning.recording import weight_metrics
-from .common import add_compute_arguments, command_parser, configure_torch, log, run, select_device
+from .common import command_parser, log, parse_on_device, run
 from .noise_arguments import add_noise_arguments, noise_schedule
 
 
@@ -27,10 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     add_noise_arguments(parser)
     parser.add_argument("--trials", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
-    add_compute_arguments(parser)
-    args = parser.parse_args(argv)
-    device = select_device(args.gpus)
-    configure_torch(args.threads, device)
+    args, device = parse_on_device(parser, argv)
     schedule = noise_schedule(args)
     spec = schedule.spec
     records = []

@@ -24,14 +24,12 @@ from ..learning.network import build_network
 from ..learning.recording import Recorder
 from ..learning.rules import RULES
 from .common import (
-    add_compute_arguments,
     command_parser,
     config_hash,
-    configure_torch,
     log,
+    parse_on_device,
     provenance,
     run,
-    select_device,
 )
 from .noise_arguments import add_noise_arguments, noise_schedule
 
@@ -51,12 +49,8 @@ def main(argv: list[str] | None = None) -> None:
         "--start-from", type=Path, help="continue from this checkpoint instead of a fresh network"
     )
     parser.add_argument("--out-dir", type=Path, required=True)
-    add_compute_arguments(parser)
-    args = parser.parse_args(argv)
-
     started = time.perf_counter()
-    device = select_device(args.gpus)
-    configure_torch(args.threads, device)
+    args, device = parse_on_device(parser, argv)
     schedule = noise_schedule(args, args.probe_size)
     n_epochs = schedule.epochs
     if args.start_from:

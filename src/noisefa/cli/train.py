@@ -30,14 +30,12 @@ from ..learning.network import INIT_SCHEMES, build_network, mlp_dims
 from ..learning.recording import Recorder
 from ..seeding import generator
 from .common import (
-    add_compute_arguments,
     command_parser,
     config_hash,
-    configure_torch,
     log,
+    parse_on_device,
     provenance,
     run,
-    select_device,
 )
 
 
@@ -92,12 +90,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out-dir", type=Path, required=True)
     parser.add_argument("--study", default="", help="label recorded in summary.json")
     parser.add_argument("--variant", default="base", help="label of the study's condition")
-    add_compute_arguments(parser)
-    args = parser.parse_args(argv)
-
     started = time.perf_counter()
-    device = select_device(args.gpus)
-    configure_torch(args.threads, device)
+    args, device = parse_on_device(parser, argv)
     info = get_dataset(args.dataset)
     dims = mlp_dims(info.input_dim, info.n_classes, args.depth, args.hidden)
     if args.patience is not None and args.patience < 1:

@@ -5,17 +5,10 @@ B of shape (in, out)) is `delta @ B` here, and "W aligned with B" compares W wit
 column by column.
 """
 
-import torch
-
 from .shapes import layerwise as feedback_shape  # noqa: F401
 
 NAME = "fa"
 
 
-def propagate(
-    delta: torch.Tensor,
-    weight: torch.Tensor,
-    feedback: torch.Tensor,
-    output_error: torch.Tensor | None,
-) -> torch.Tensor:
+def propagate(delta, weight, feedback, output_error):
     return delta @ feedback
