@@ -87,3 +87,14 @@ def test_every_figure_has_a_caption_and_a_drawing_function():
         caption = REPO / "workflow" / "report" / "figures" / f"{figure}.rst"
         assert caption.is_file() and len(caption.read_text()) > 100, figure
         assert callable(getattr(part(spec.study, "figures"), figure))
+
+
+def test_conditions_group_the_networks_that_differ_only_in_method_and_seed():
+    config = paper_config()
+    conditions = plan.conditions(config, "hyperparams")
+    variants = {variant for (_, _, _, variant) in conditions}
+    assert len(conditions) == len(variants) == 5 + 5 + 3  # batch sizes, lrs, inits
+    for keys in conditions.values():
+        assert len(keys) == 3 * 3  # bp, fa, fa_noise x 3 networks
+        assert len({k.condition for k in keys}) == 1
+    assert sum(map(len, conditions.values())) == len(plan.run_keys(config, "hyperparams"))

@@ -54,9 +54,6 @@ def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
         "--configfile",
         "config/presets/smoke.yaml",
         str(offline),
-        # every job in a folder holding only its declared inputs: an undeclared read fails
-        "--config",
-        "shadow=minimal",
     ]
     snakemake(*args, cwd=work, env=env)
     results = work / "results"
