@@ -20,8 +20,8 @@ def test_overlapping_labels_are_found_and_separate_ones_pass():
     problems = text_problems(fig)
     assert len(problems) == 1 and problems[0].startswith("overlap: 'NS'")
     fig2, ax2 = plt.subplots(figsize=(3, 2))
-    ax2.set_xlim(-100, 100)  # tick labels outside the view are not drawn, not counted
     ax2.set_xticks(range(-1000, 1001, 50))
+    ax2.set_xlim(-100, 100)  # the tick labels outside the view are not drawn: not counted
     ax2.text(0.1, 0.5, "left", transform=ax2.transAxes)
     ax2.text(0.7, 0.5, "right", transform=ax2.transAxes)
     assert text_problems(fig2) == []
