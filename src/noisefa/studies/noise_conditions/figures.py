@@ -38,15 +38,20 @@ def fig1f(inputs: FigureInputs):
             label=f"{dist} noise",
         )
         p = stats_p(inputs.stats, "fig1f", "paired t", comparison=None)
+        # NS marks beyond the error bar, above for the first curve and below for the
+        # second: the curves nearly coincide, so marks at the points would collide
+        side = 1 if k == 0 else -1
         for std in stats.index:
             mark = stars(p.get(f"{dist} std {std:g}: untrained vs noise-trained", float("nan")))
             if mark == "NS":
+                sd = stats.loc[std, "std"] if stats.loc[std, "std"] == stats.loc[std, "std"] else 0
                 ax.annotate(
                     "NS",
-                    (std, stats.loc[std, "mean"]),
+                    (std + offset, stats.loc[std, "mean"] + side * sd),
                     textcoords="offset points",
-                    xytext=(0, 6),
+                    xytext=(0, 3 * side),
                     ha="center",
+                    va="bottom" if side > 0 else "top",
                     fontsize=6,
                     color=colour,
                 )
@@ -55,5 +60,5 @@ def fig1f(inputs: FigureInputs):
         ylabel="Last-layer angle after noise training (deg)",
         title=f"n = {last['seed'].nunique()} trials per condition (mean +- sd)",
     )
-    ax.legend(loc="lower left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the data, never on it
     return fig
