@@ -51,10 +51,11 @@ def figS11(inputs: FigureInputs):
         x, [b.mean() for b in best], color=METHOD_COLORS["fa_noise"], alpha=0.8, label="data epochs"
     )
     ax_c.bar(x, durations, bottom=[b.mean() for b in best], color="#c9d7ea", label="noise epochs")
+    sd = [t.std(ddof=1) for t in total]
     ax_c.errorbar(
         x,
         [t.mean() for t in total],
-        [t.std(ddof=1) for t in total],
+        [[min(s, t.mean()) for s, t in zip(sd, total, strict=True)], sd],  # no epochs below 0
         fmt="none",
         color="black",
         capsize=2,

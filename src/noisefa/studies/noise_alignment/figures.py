@@ -25,7 +25,10 @@ def fig1d(inputs: FigureInputs):
         ax, hist, "epoch", "loss", STAGE_COLORS["trained"], label="noise-trained FA networks"
     )
     n_classes = int(str(hist["dims"].iloc[0]).split("x")[-1])
-    ax.axhline(math.log(n_classes), color="black", ls="--", lw=0.8, label=f"chance, ln {n_classes}")
+    chance = math.log(n_classes)
+    ax.axhline(chance, color="black", ls="--", lw=0.8, label=f"chance, ln {n_classes}")
+    low, high = ax.get_ylim()
+    ax.set_ylim(min(low, chance - 0.05 * (high - low)), high)  # the chance line stays in view
     ax.set(
         xlabel="Noise training epoch",
         ylabel="Cross-entropy loss (noise probe)",

@@ -23,14 +23,15 @@ def figS10(inputs: FigureInputs):
     angles = hist[hist["split"] == "val"]
     for m in METHODS:
         if m in set(hist["method"]):
-            mean_sd_band(
-                ax_angle,
-                angles[angles["method"] == m],
-                "epoch",
-                "angle_1",
-                METHOD_COLORS[m],
-                method_label(m),
-            )
+            if m != "bp":  # BP sends the error through W^T: its B plays no part
+                mean_sd_band(
+                    ax_angle,
+                    angles[angles["method"] == m],
+                    "epoch",
+                    "angle_1",
+                    METHOD_COLORS[m],
+                    method_label(m),
+                )
             mean_sd_band(
                 ax_val,
                 angles[angles["method"] == m],
@@ -41,7 +42,9 @@ def figS10(inputs: FigureInputs):
             )
     ax_angle.axhline(90, color="black", ls="--", lw=0.8)
     ax_angle.set(
-        xlabel="Data training epoch", ylabel="Angle W-B, last layer (deg)", title="(a) alignment"
+        xlabel="Data training epoch",
+        ylabel="Angle W-B, last layer (deg)",
+        title="(a) alignment (FA methods; BP uses no B)",
     )
     p = lookup_p(
         inputs.stats,
