@@ -37,6 +37,8 @@ def _figure_params(config: dict) -> dict:
         "depths": cfg["depths"],
         "missing": missing_datasets(config),
         "train_size": cfg.get("train_size"),
+        "patience": cfg["patience"],
+        "max_epochs": cfg["max_epochs"],
     }
 
 
@@ -49,7 +51,7 @@ def _tables(config: dict) -> list[str]:
 STUDY = Study(
     "benchmark",
     figures=(
-        FigureSpec("fig3", _S, "Accuracy at convergence per dataset and depth", subsets=True),
+        FigureSpec("fig3", _S, "Accuracy at the best validation epoch", subsets=True),
         FigureSpec("figS7", _B, "Validation accuracy per depth", subsets=True),
         FigureSpec("figS8", _B, "Validation accuracy per dataset (2-layer)", subsets=True),
     ),
