@@ -96,44 +96,50 @@ def stopping_note(inputs: FigureInputs, runs) -> str:
     )
 
 
-def _validation_grid(inputs: FigureInputs, depths: list[int]):
+def _validation_panels(inputs: FigureInputs, panels: list[tuple[str, int]], titles: list[str]):
+    """One panel per (dataset, depth): validation accuracy per epoch, lettered as in the
+    paper; a configured cell without runs says so instead of vanishing."""
     hist = inputs.collected.histories.query("split == 'val'")
-    datasets = [
-        d
-        for d in (inputs.params.get("datasets") or sorted(hist["dataset"].unique()))
-        if d in set(hist["dataset"])
-    ]
-    fig, axes = plt.subplots(
-        len(datasets),
-        len(depths),
-        figsize=(2.9 * len(depths) + 0.5, 2.2 * len(datasets)),
-        squeeze=False,
-        sharex="col",
+    fig, axes = plt.subplots(1, len(panels), figsize=(2.9 * len(panels) + 0.5, 2.6), squeeze=False)
+    for k, (ax, (dataset, depth), title) in enumerate(zip(axes[0], panels, titles, strict=True)):
+        mine = hist[(hist["dataset"] == dataset) & (hist["depth"] == depth)]
+        ax.set_title(f"({chr(ord('a') + k)}) {title}")
+        if mine.empty:
+            why = "data unavailable" if dataset in inputs.params.get("missing", []) else "no runs"
+            ax.text(0.5, 0.5, f"not run\n({why})", ha="center", va="center",
+                    transform=ax.transAxes)  # fmt: skip
+            ax.set_axis_off()
+            continue
+        for m in METHODS:
+            # Networks stop at different epochs: the band covers the networks still training.
+            mean_sd_band(
+                ax, mine[mine["method"] == m], "epoch", "acc", METHOD_COLORS[m], method_label(m)
+            )
+        ax.set(xlabel="Epoch", ylabel="Validation accuracy")
+    handles, labels = next(
+        (ax.get_legend_handles_labels() for ax in axes[0] if ax.get_legend_handles_labels()[0]),
+        ([], []),
     )
-    for row, dataset in enumerate(datasets):
-        for col, depth in enumerate(depths):
-            ax = axes[row, col]
-            mine = hist[(hist["dataset"] == dataset) & (hist["depth"] == depth)]
-            for m in METHODS:
-                # Networks stop at different epochs: the band covers the networks still training.
-                mean_sd_band(
-                    ax, mine[mine["method"] == m], "epoch", "acc", METHOD_COLORS[m], method_label(m)
-                )
-            if row == 0:
-                ax.set_title(f"{depth}-layer")
-            if col == 0:
-                ax.set_ylabel(f"{dataset_title(inputs, dataset)}\nval. accuracy")
-            if row == len(datasets) - 1:
-                ax.set_xlabel("Epoch")
-    axes[0, 0].legend(fontsize=6, loc="lower right")
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=7)
     return fig
+
+
+def _datasets(inputs: FigureInputs) -> list[str]:
+    return inputs.params.get("datasets") or sorted(inputs.collected.runs["dataset"].unique())
 
 
 def figS7(inputs: FigureInputs):
+    """Per depth, on one dataset (CIFAR-10 when it ran, as the paper's B.5 discusses)."""
     depths = inputs.params.get("depths") or sorted(inputs.collected.runs["depth"].unique())
-    return _validation_grid(inputs, depths)
+    trained = set(inputs.collected.runs["dataset"])
+    dataset = "cifar10" if "cifar10" in trained else sorted(trained)[0]
+    titles = [f"{depth}-layer, {dataset_title(inputs, dataset)}" for depth in depths]
+    return _validation_panels(inputs, [(dataset, d) for d in depths], titles)
 
 
 def figS8(inputs: FigureInputs):
-    fig = _validation_grid(inputs, [2])
-    return fig
+    """Per dataset, two-layer networks; every configured dataset has a panel."""
+    datasets = _datasets(inputs)
+    titles = [f"{dataset_title(inputs, d)}, 2-layer" for d in datasets]
+    return _validation_panels(inputs, [(d, 2) for d in datasets], titles)
