@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--noise", help="noise tag (figures that show noise)")
     parser.add_argument("--params", type=json_argument, default={}, help="study settings as JSON")
     args = parser.parse_args(argv)
+    from ..figures.layout_check import text_problems
     from ..figures.style import FigureInputs, apply_style, save_figure
 
     spec = FIGURES[args.figure]
@@ -41,6 +42,10 @@ def main(argv: list[str] | None = None) -> None:
     draw = getattr(part(spec.study, "figures"), spec.id)
     fig = draw(inputs)
     fig.suptitle(fig._suptitle.get_text() if fig._suptitle else spec.title, fontsize=9)
+    problems = text_problems(fig)  # counted in the log; the smoke test wants none
+    log(f"{args.figure}: {len(problems)} text layout problems")
+    for problem in problems:
+        log(f"  {problem}")
     paths = save_figure(fig, args.out)
     log(f"{args.figure}: {', '.join(map(str, paths))}")
 
