@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--noise", help="noise tag (figures that show noise)")
     parser.add_argument("--params", type=json_argument, default={}, help="study settings as JSON")
     args = parser.parse_args(argv)
+    from ..figures import marks
     from ..figures.layout_check import text_problems
     from ..figures.style import FigureInputs, apply_style, save_figure
 
@@ -40,7 +41,10 @@ def main(argv: list[str] | None = None) -> None:
         params=args.params,
     )
     draw = getattr(part(spec.study, "figures"), spec.id)
+    marks.reset()
     fig = draw(inputs)
+    if note := marks.footnote():  # below the panels: the tests and n behind every mark
+        fig.text(0.5, 0.0, note, ha="center", va="top", fontsize=6)
     fig.suptitle(fig._suptitle.get_text() if fig._suptitle else spec.title, fontsize=9)
     problems = text_problems(fig)  # counted in the log; the smoke test wants none
     log(f"{args.figure}: {len(problems)} text layout problems")

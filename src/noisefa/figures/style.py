@@ -16,6 +16,7 @@ import pandas as pd  # noqa: E402
 from ..analysis.statistics import stars  # noqa: E402
 from ..collected import Collected  # noqa: E402
 from ..learning.methods import METHODS  # noqa: E402
+from . import marks  # noqa: E402
 
 # The paper's colours: BP grey, FA without noise orange, FA with noise blue.
 METHOD_COLORS = {
@@ -140,6 +141,7 @@ def lookup_p(
         rows = rows[rows["measure"] == measure]
     if depth is not None and "depth" in rows:
         rows = rows[rows["depth"] == depth]
+    marks.record(rows.iloc[:1])
     return float(rows["p"].iloc[0]) if len(rows) else float("nan")
 
 
@@ -224,4 +226,5 @@ def stats_p(
     for column, value in match.items():
         if value is not None:
             rows = rows[rows[column] == value]
+    marks.record(rows)
     return dict(zip(rows[key], rows["p"], strict=True))
