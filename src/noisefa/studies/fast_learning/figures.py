@@ -58,10 +58,9 @@ def auc_panel(ax, c: Collected, stats, depth: int, figure: str) -> None:
         METHOD_COLORS,
         {m: method_label(m).replace(" ", "\n", 1) for m in methods},
     )
-    low = min(v.min() for v in values.values())
     high = max(v.max() for v in values.values())
-    pad = (high - low) * 0.12 + 1e-3
-    ax.set_ylim(max(0.0, low - 3 * pad), high + 4 * pad)
+    pad = high * 0.07 + 1e-3
+    ax.set_ylim(0, high + 4 * pad)  # bars start at 0
     ax.set(ylabel="AUC (mean test accuracy)", title="Learning speed")
     ax.tick_params(axis="x", labelsize=7)
     for level, (a, b) in enumerate((("fa_noise", "fa"), ("fa_noise", "bp"))):

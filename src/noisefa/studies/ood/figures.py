@@ -99,9 +99,9 @@ def _accuracy_bars(inputs: FigureInputs, sets: list[str], figure: str, title: st
         p,
     )
     everything = np.concatenate([v for v in values.values() if v.size])
-    ax.set_ylim(max(0, everything.min() - 10), min(100, everything.max() + 6))
+    ax.set_ylim(0, min(100, everything.max()) + 12)  # bars start at 0; room for the marks
     ax.set(ylabel="Accuracy (%)", title=title)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside, not on, bars
     return fig
 
 

@@ -71,14 +71,13 @@ def distance_panel(ax, table, stats, stages: list[str], brackets, figure: str) -
     groups = {s: values[values["stage"] == s]["value"].to_numpy() for s in stages}
     bar_with_points(ax, stages, groups, STAGE_COLORS, STAGE_LABELS)
     top = max(v.max() for v in groups.values())
-    low = min(v.min() for v in groups.values())
-    pad = (top - low) * 0.1 + 1e-3
+    pad = top * 0.07 + 1e-3
     for level, (a, b) in enumerate(brackets):
         p = lookup_p(stats, figure, f"{a} vs {b}", "independent t (Student)", "relative_distance")
         significance(
             ax, stages.index(a), stages.index(b), top + pad * (1 + 1.6 * level), p, pad / 3
         )
-    ax.set_ylim(max(0, low - 2 * pad), top + pad * (2 + 1.6 * len(brackets)))
+    ax.set_ylim(0, top + pad * (2 + 1.6 * len(brackets)))  # bars start at 0
     ax.set(
         ylabel="||W - B|| / ||B||, last layer",
         title=f"n = {len(next(iter(groups.values())))} networks",
