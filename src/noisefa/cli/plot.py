@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from ..figures import marks
     from ..figures.layout_check import text_problems
-    from ..figures.style import FigureInputs, apply_style, save_figure
+    from ..figures.style import FigureInputs, apply_style, label_panels, save_figure
 
     spec = FIGURES[args.figure]
     apply_style()
@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     draw = getattr(part(spec.study, "figures"), spec.id)
     marks.reset()
     fig = draw(inputs)
+    label_panels(fig)
     if note := marks.footnote():  # below the panels: the tests and n behind every mark
         fig.text(0.5, 0.0, note, ha="center", va="top", fontsize=6)
     fig.suptitle(fig._suptitle.get_text() if fig._suptitle else spec.title, fontsize=9)

@@ -228,3 +228,18 @@ def stats_p(
             rows = rows[rows[column] == value]
     marks.record(rows)
     return dict(zip(rows[key], rows["p"], strict=True))
+
+
+def label_panels(fig) -> None:
+    """Letter the panels (a), (b), ... in reading order, as the paper does; panels that
+    already carry a letter, image grids and 'not run' cells (axes off) are left alone."""
+    panels = [
+        ax for ax in fig.axes if ax.axison and ax.get_visible() and ax.get_label() != "<colorbar>"
+    ]
+    if not 2 <= len(panels) <= 26:  # one panel needs no letter; grids of many are one panel
+        return
+    panels.sort(key=lambda ax: (-round(ax.get_position().y1, 2), ax.get_position().x0))
+    for k, ax in enumerate(panels):
+        title = ax.get_title()
+        if not title.startswith("("):
+            ax.set_title(f"({chr(ord('a') + k)}) {title}".rstrip())

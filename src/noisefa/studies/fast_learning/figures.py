@@ -111,15 +111,19 @@ def angle_panel(ax, c: Collected, stats, depth: int, layer: int, figure: str) ->
                 ax, hist[hist["method"] == m], "epoch", column, METHOD_COLORS[m], method_label(m)
             )
     ax.axhline(90, color="black", ls="--", lw=0.8)
+    # the last layer is tested per neuron (as the paper); the others by each network's
+    # mean angle, which is what the statistics hold for them
+    last = layer == depth - 1
+    kind = "per-neuron" if last else "mean"
     p = lookup_p(
         stats,
         figure,
         "fa_noise vs fa",
         "independent t (Student)",
-        f"end-of-training per-neuron angle, layer {layer}",
+        f"end-of-training {kind} angle, layer {layer}",
         depth,
     )
-    end = f"end, per neuron: {p_text(p)}" if layer == depth - 1 else ""
+    end = f"end, {'per neuron' if last else 'mean angle'}: {p_text(p)}"
     ax.set(xlabel="Epoch (noise < 0 < data)", ylabel=f"Angle W-B, layer {layer} (deg)", title=end)
     ax.legend(loc="lower left", fontsize=7)
 
