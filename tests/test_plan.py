@@ -98,3 +98,21 @@ def test_conditions_group_the_networks_that_differ_only_in_method_and_seed():
         assert len(keys) == 3 * 3  # bp, fa, fa_noise x 3 networks
         assert len({k.condition for k in keys}) == 1
     assert sum(map(len, conditions.values())) == len(plan.run_keys(config, "hyperparams"))
+
+
+def test_captions_state_the_settings_of_the_run():
+    from noisefa.captions import render_caption
+    from noisefa.catalogue import FIGURES
+
+    paper = paper_config()
+    smoke = yaml.safe_load((REPO / "config" / "presets" / "smoke.yaml").read_text())
+    small = {
+        **paper,
+        "studies": {k: {**v, **smoke["studies"].get(k, {})} for k, v in paper["studies"].items()},
+    }
+    for figure in FIGURES:
+        text = (REPO / "workflow" / "report" / "figures" / f"{figure}.rst").read_text()
+        assert "{{" not in render_caption(text, paper), figure  # every placeholder filled
+    fig3 = (REPO / "workflow" / "report" / "figures" / "fig3.rst").read_text()
+    assert "patience 10" in render_caption(fig3, paper)
+    assert f"patience {small['studies']['benchmark']['patience']}" in render_caption(fig3, small)

@@ -23,6 +23,7 @@ sys.path.insert(0, SRC)
 prepend_to_env("PYTHONPATH", SRC)
 
 from noisefa import paths, plan  # noqa: E402
+from noisefa.captions import render_caption  # noqa: E402
 from noisefa.catalogue import EVALUATED, FIGURES, SECTIONS  # noqa: E402
 from noisefa.data.ood import OOD_SETS  # noqa: E402
 from noisefa.studies import STUDIES, get_study  # noqa: E402
@@ -220,9 +221,9 @@ def figure_arguments(wildcards, input):
 
 
 def figure_caption(wildcards):
-    return (
-        Path(workflow.basedir) / "workflow/report/figures" / f"{wildcards.figure}.rst"
-    ).read_text()
+    """The figure's caption with this run's settings filled in (noisefa.captions)."""
+    path = Path(workflow.basedir) / "workflow/report/figures" / f"{wildcards.figure}.rst"
+    return render_caption(path.read_text(), config)
 
 
 def run_options(settings):
