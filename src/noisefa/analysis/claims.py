@@ -87,7 +87,7 @@ class Results:
         return None
 
 
-def _matches(column: pd.Series, condition) -> pd.Series:
+def matches(column: pd.Series, condition) -> pd.Series:
     if isinstance(condition, dict):
         ((op, value),) = condition.items()
         if op == "startswith":
@@ -313,7 +313,7 @@ def matching_rows(spec: dict, results: Results) -> Match:
     for column, condition in spec.get("where", {}).items():
         if column not in rows:
             return Match(None, f"no column {column} in the {study} statistics")
-        rows = rows[_matches(rows[column], condition)]
+        rows = rows[matches(rows[column], condition)]
     if rows.empty:
         return Match(None, "no matching result in this configuration")
     return Match(rows)
