@@ -116,3 +116,17 @@ def test_captions_state_the_settings_of_the_run():
     fig3 = (REPO / "workflow" / "report" / "figures" / "fig3.rst").read_text()
     assert "patience 10" in render_caption(fig3, paper)
     assert f"patience {small['studies']['benchmark']['patience']}" in render_caption(fig3, small)
+
+
+def test_a_smaller_run_names_what_each_figure_leaves_out():
+    paper = paper_config()
+    from noisefa.catalogue import FIGURES
+
+    assert all(plan.coverage_note(paper, paper, f) == "" for f in FIGURES)
+    small = paper_config()
+    small["studies"]["generalization"].update(train_sizes=[100, 400], networks=2)
+    note = plan.coverage_note(small, paper, "fig4f")
+    assert (
+        note
+        == "Not run here: train sizes 200, 800, 1600; 2 networks per condition (paper scale: 10)"
+    )

@@ -97,6 +97,26 @@ def figure_params(config: dict, figure: str) -> dict:
     return get_study(FIGURES[figure].study).figure_params(config)
 
 
+def coverage_note(config: dict, paper: dict, figure: str) -> str:
+    """What the figure's panels leave out that the paper-scale config (`paper`) runs:
+    'Not run here: depths 6, 7; 3 networks per condition (paper scale: 10)'."""
+    spec = FIGURES[figure]
+    mine, full = study(config, spec.study), paper["studies"].get(spec.study, {})
+    missing = []
+    for key in spec.conditions:
+        values = mine.get(key, [])
+        left_out = [v for v in full.get(key, []) if v not in values]
+        if left_out:
+            names = [format_number(v) if isinstance(v, float) else str(v) for v in left_out]
+            if len(names) > 6:  # a footnote, not a table
+                names = [*names[:5], f"... ({len(names)} values)"]
+            missing.append(f"{key.replace('_', ' ')} {', '.join(names)}")
+    for key in ("networks", "trials"):
+        if spec.uses_runs and key in mine and key in full and mine[key] < full[key]:
+            missing.append(f"{mine[key]} {key} per condition (paper scale: {full[key]})")
+    return f"Not run here: {'; '.join(missing)}" if missing else ""
+
+
 # -- final targets ----------------------------------------------------------------------
 
 

@@ -24,7 +24,12 @@ rule figure:
         prefix=lambda wc, output: output.png[: -len(".png")],
         inputs=figure_arguments,
         noise=lambda wc: plan.noise_for(config, "noise_alignment"),
-        figure_params=lambda wc: json.dumps(plan.figure_params(config, wc.figure)),
+        figure_params=lambda wc: json.dumps(
+            {
+                **plan.figure_params(config, wc.figure),
+                "coverage": plan.coverage_note(config, PAPER_SCALE, wc.figure),
+            }
+        ),
         caption=figure_caption,
     shell:
         "python -m noisefa.cli.plot --figure {wildcards.figure} --out {params.prefix:q}"

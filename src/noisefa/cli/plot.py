@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     marks.reset()
     fig = draw(inputs)
     label_panels(fig)
-    if note := marks.footnote():  # below the panels: the tests and n behind every mark
+    notes = [marks.footnote(), args.params.get("coverage", "")]
+    if note := "\n".join(n for n in notes if n):  # below the panels: tests, n, what's missing
         fig.text(0.5, 0.0, note, ha="center", va="top", fontsize=6)
     fig.suptitle(fig._suptitle.get_text() if fig._suptitle else spec.title, fontsize=9)
     problems = text_problems(fig)  # counted in the log; the smoke test wants none

@@ -38,6 +38,9 @@ class FigureSpec:
     ood_sets: tuple[str, ...] = ()  # out-of-distribution sets the figure shows
     subsets: bool = False  # labels datasets trained on a subset (reads their staging records)
     applies: Callable[[dict], bool] = _always  # drawn only in configs where this holds
+    # keys of the study's config block whose values are the panel's conditions: values
+    # the paper-scale config has and this run lacks are named under the figure
+    conditions: tuple[str, ...] = ()
     study: str = ""  # filled by the registry
 
 

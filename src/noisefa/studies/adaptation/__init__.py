@@ -15,7 +15,7 @@ STUDY = Study(
     "adaptation",
     figures=(
         FigureSpec("fig6b", _S, "Trajectories of W while adapting to each task (PCA)"),
-        FigureSpec("fig6c", _S, "Adaptation to each task"),
+        FigureSpec("fig6c", _S, "Adaptation to each task", conditions=("tasks",)),
     ),
     runs=_runs,
     settings=lambda config, key: fixed_subset_settings(config, key, snapshots=True),

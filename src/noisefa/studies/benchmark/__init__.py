@@ -7,6 +7,7 @@ from ...keys import RunKey, early_stopping_settings, study, study_grid
 from ..base import SECTIONS, FigureSpec, Study
 
 _S, _B = SECTIONS["4.2"], SECTIONS["B"]
+_GRID = ("datasets", "depths")
 
 # The accuracy tables it writes (results/tables/<id>.csv|md|tex), with their titles.
 TABLES = {
@@ -51,9 +52,13 @@ def _tables(config: dict) -> list[str]:
 STUDY = Study(
     "benchmark",
     figures=(
-        FigureSpec("fig3", _S, "Accuracy at the best validation epoch", subsets=True),
-        FigureSpec("figS7", _B, "Validation accuracy per depth", subsets=True),
-        FigureSpec("figS8", _B, "Validation accuracy per dataset (2-layer)", subsets=True),
+        FigureSpec(
+            "fig3", _S, "Accuracy at the best validation epoch", subsets=True, conditions=_GRID
+        ),
+        FigureSpec("figS7", _B, "Validation accuracy per depth", subsets=True, conditions=_GRID),
+        FigureSpec(
+            "figS8", _B, "Validation accuracy per dataset (2-layer)", subsets=True, conditions=_GRID
+        ),
     ),
     runs=_runs,
     settings=early_stopping_settings,

@@ -29,7 +29,14 @@ def _problems(config: dict) -> list[str]:
 
 STUDY = Study(
     "compute_budget",
-    figures=(FigureSpec("figS11", SECTIONS["B"], "Noise duration vs epochs to convergence"),),
+    figures=(
+        FigureSpec(
+            "figS11",
+            SECTIONS["B"],
+            "Noise duration vs epochs to convergence",
+            conditions=("noise_epochs",),
+        ),
+    ),
     runs=_runs,
     settings=_settings,
     figure_params=lambda config: {"epoch_samples": config["pretraining"]["epoch_samples"]},

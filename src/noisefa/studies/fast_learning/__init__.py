@@ -13,7 +13,9 @@ def _has_depth_3(config: dict) -> bool:
 STUDY = Study(
     "fast_learning",
     figures=(
-        FigureSpec("fig2b", _S, "MNIST test accuracy and learning speed (AUC)"),
+        FigureSpec(
+            "fig2b", _S, "MNIST test accuracy and learning speed (AUC)", conditions=("depths",)
+        ),
         FigureSpec("fig2c", _S, "Alignment angle across noise and data training"),
         FigureSpec("figS2", _S, "MNIST training images", uses_runs=False, samples_of=("mnist",)),
         FigureSpec("figS3", _B, "Training and test loss and accuracy (MNIST)"),

@@ -4,6 +4,7 @@ from ...keys import RunKey, settings, split_tag, study, study_grid
 from ..base import SECTIONS, FigureSpec, Study
 
 _S, _B = SECTIONS["4.3"], SECTIONS["B"]
+_SIZES, _DEPTHS = ("train_sizes",), ("depths",)
 
 
 def depth_variant(config: dict) -> str:
@@ -29,11 +30,11 @@ STUDY = Study(
     "generalization",
     figures=(
         FigureSpec("fig4e", _S, "Generalisation error during training"),
-        FigureSpec("fig4f", _S, "Generalisation error per training-set size"),
-        FigureSpec("figS13", _B, "Losses per training-set size"),
-        FigureSpec("figS14", _B, "Accuracies per training-set size"),
-        FigureSpec("figS15", _B, "Losses per depth"),
-        FigureSpec("figS16", _B, "Accuracies per depth"),
+        FigureSpec("fig4f", _S, "Generalisation error per training-set size", conditions=_SIZES),
+        FigureSpec("figS13", _B, "Losses per training-set size", conditions=_SIZES),
+        FigureSpec("figS14", _B, "Accuracies per training-set size", conditions=_SIZES),
+        FigureSpec("figS15", _B, "Losses per depth", conditions=_DEPTHS),
+        FigureSpec("figS16", _B, "Accuracies per depth", conditions=_DEPTHS),
     ),
     runs=_runs,
     settings=_settings,

@@ -26,7 +26,12 @@ def _settings(config: dict, key: RunKey):
 STUDY = Study(
     "hyperparams",
     figures=(
-        FigureSpec("figS9", SECTIONS["B"], "Accuracy across batch size, learning rate, init"),
+        FigureSpec(
+            "figS9",
+            SECTIONS["B"],
+            "Accuracy across batch size, learning rate, init",
+            conditions=("batch_sizes", "lrs", "inits"),
+        ),
     ),
     runs=lambda config: study_grid(
         config, "hyperparams", variants=variants(study(config, "hyperparams"))

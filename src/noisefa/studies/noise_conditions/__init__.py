@@ -29,7 +29,10 @@ STUDY = Study(
     "noise_conditions",
     figures=(
         FigureSpec(
-            "fig1f", SECTIONS["4.1"], "Alignment after noise of other stds and distributions"
+            "fig1f",
+            SECTIONS["4.1"],
+            "Alignment after noise of other stds and distributions",
+            conditions=("stds", "distributions"),
         ),
     ),
     evaluated=True,

@@ -12,7 +12,7 @@ STYLE = {"gaussian": ("#2a6fb0", "o"), "uniform": ("#59a14f", "s")}
 def fig1f(inputs: FigureInputs):
     table = inputs.collected.evaluation
     last = table[table["layer"] == table["layer"].max()]
-    fig, ax = plt.subplots(figsize=(4.4, 3.0))
+    fig, ax = plt.subplots(figsize=(5.6, 3.0))
     start = last["angle_start"]
     ax.axhspan(
         start.mean() - start.std(),
