@@ -41,11 +41,15 @@ def noise_grid(inputs: FigureInputs, n: int = 24, side: int = 28):
     return fig
 
 
-def dataset_grid(dataset: str, inputs: FigureInputs, per_class: int = 3, max_classes: int = 10):
+def dataset_grid(
+    dataset: str, inputs: FigureInputs, per_class: int = 3, max_classes: int = 10, target=None
+):
+    """The first images of each class; drawn into `target` (a subfigure) when given."""
     info = get_dataset(dataset)
     images, labels = read_staged(inputs.data_dir, dataset, "train")
     classes = list(range(min(info.n_classes, max_classes)))
-    fig, axes = plt.subplots(per_class, len(classes), figsize=(len(classes) * 0.8, per_class * 0.9))
+    fig = target or plt.figure(figsize=(len(classes) * 0.8, per_class * 0.9))
+    axes = fig.subplots(per_class, len(classes))
     axes = np.atleast_2d(axes)
     for col, c in enumerate(classes):
         picks = np.flatnonzero(labels == c)[:per_class]

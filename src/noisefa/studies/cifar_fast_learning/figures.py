@@ -22,9 +22,9 @@ def figS5(inputs: FigureInputs):
 
 def figS6(inputs: FigureInputs):
     table, stats = inputs.collected.evaluation, inputs.stats
-    fig, axes = plt.subplots(1, 4, figsize=(14.0, 3.3), width_ratios=[1.3, 1, 1.3, 1.1])
-    plane_panel(axes[0], table, MAIN[0])
-    distance_panel(axes[1], table, stats, ["untrained", *MAIN[0]], MAIN[1], "figS6")
-    plane_panel(axes[2], table, ORDERS[0])
-    distance_panel(axes[3], table, stats, *ORDERS, "figS6")
+    fig, axes = plt.subplots(2, 2, figsize=(8.4, 6.4), width_ratios=[1.25, 1])
+    plane_panel(axes[0, 0], table, MAIN[0])
+    distance_panel(axes[0, 1], table, stats, ["untrained", *MAIN[0]], MAIN[1], "figS6")
+    plane_panel(axes[1, 0], table, ORDERS[0])
+    distance_panel(axes[1, 1], table, stats, *ORDERS, "figS6")
     return fig

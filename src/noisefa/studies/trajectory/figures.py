@@ -55,6 +55,7 @@ def plane_panel(ax, table, stages: list[str]) -> None:
     ax.plot(start["pc1"], start["pc2"], "o", color="#888888", ms=6, label="untrained W")
     b = coords.loc["feedback"].iloc[0]
     ax.plot(b["pc1"], b["pc2"], "*", color="black", ms=12, label="feedback B")
+    ax.margins(0.15)  # B and the path ends clear of the frame
     explained = (
         mine[mine["measure"].str.startswith("explained")].sort_values("measure")["value"].to_numpy()
     )
