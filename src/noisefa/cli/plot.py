@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     label_panels(fig)
     notes = [marks.footnote(), args.params.get("coverage", "")]
     if note := "\n".join(n for n in notes if n):  # below the panels: tests, n, what's missing
-        fig.text(0.5, 0.0, note, ha="center", va="top", fontsize=6)
+        fig.supxlabel(note, fontsize=6)  # a layout element: the panels make room for it
     fig.suptitle(fig._suptitle.get_text() if fig._suptitle else spec.title, fontsize=9)
     problems = text_problems(fig)  # counted in the log; the smoke test wants none
     log(f"{args.figure}: {len(problems)} text layout problems")

@@ -167,6 +167,7 @@ def grouped_bars(
     labels: dict[str, str] | None = None,
     p_values: dict | None = None,
     width: float = 0.8,
+    marks_above: dict | None = None,
 ) -> None:
     """Bars (mean +- sd, dots = networks) for each category and group, with a
     significance bracket over each category's first two groups when p is given."""
@@ -211,8 +212,11 @@ def grouped_bars(
                 (np.max(values[(cat, g)]) for g in groups if len(values.get((cat, g), []))),
                 default=None,
             )
+            if top is not None and marks_above and cat in marks_above:
+                top = max(top, marks_above[cat])  # e.g. clear of reference ticks
             if top is not None and np.isfinite(p):
-                ax.text(i, top + 0.04 * span, stars(p), ha="center", va="bottom", fontsize=7)
+                lift = 0.04 * max(span, abs(top))  # clear of the bar, the dots and any tick
+                ax.text(i, top + lift, stars(p), ha="center", va="bottom", fontsize=7)
 
 
 def stats_p(

@@ -61,8 +61,19 @@ def fig3(inputs: FigureInputs):
         p = stats_p(
             inputs.stats, "table1", comparison="fa_noise vs fa", dataset=dataset, depth=None
         )
+        reference = {
+            d: max((r[0] for m in METHODS if (r := table_s5(dataset, m, d))), default=0.0)
+            for d in depths
+        }  # the stars sit above the paper's ticks, not through them
         grouped_bars(
-            ax, depths, METHODS, values, METHOD_COLORS, {m: method_label(m) for m in METHODS}, p
+            ax,
+            depths,
+            METHODS,
+            values,
+            METHOD_COLORS,
+            {m: method_label(m) for m in METHODS},
+            p,
+            marks_above=reference,
         )
         for i, depth in enumerate(depths):
             for j, m in enumerate(METHODS):
@@ -73,13 +84,13 @@ def fig3(inputs: FigureInputs):
         papers = [p[0] for d in depths for m in METHODS if (p := table_s5(dataset, m, d))]
         everything = [v for vs in values.values() for v in vs] + papers
         if everything:
-            ax.set_ylim(0, max(everything) + 8)  # bars start at 0; room for the marks
+            ax.set_ylim(0, max(everything) + 14)  # bars start at 0; room for the marks
         ax.set(title=title, xlabel="Depth (weight layers)", ylabel="Test accuracy (%)")
     for ax in axes.flat[len(datasets) :]:
         ax.set_axis_off()
     axes.flat[0].plot([], [], color="black", lw=1.5, label="paper (Table S5)")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=7)
+    fig.legend(handles, labels, loc="outside right upper", fontsize=7)
     fig.suptitle(stopping_note(inputs, runs))
     return fig
 
@@ -121,7 +132,7 @@ def _validation_panels(inputs: FigureInputs, panels: list[tuple[str, int]], titl
         ([], []),
     )
     if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=7)
+        fig.legend(handles, labels, loc="outside right upper", fontsize=7)
     return fig
 
 
