@@ -35,7 +35,9 @@ from noisefa.data.splits import TAG_PATTERN as SPLIT_TAG_PATTERN  # noqa: E402
 
 SCHEMA = Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
 # The paper-scale configuration, to name what a smaller run leaves out of each figure.
-PAPER_SCALE = yaml.safe_load((Path(workflow.basedir) / "config/config.yaml").read_text())
+PAPER_SCALE = yaml.safe_load(
+    (Path(workflow.basedir) / "config/config.yaml").read_text()
+)
 validate(config, schema=str(SCHEMA), set_default=True)
 if problems := plan.type_problems(config, yaml.safe_load(SCHEMA.read_text())):
     raise WorkflowError("The configuration is invalid:\n  - " + "\n  - ".join(problems))
@@ -224,7 +226,9 @@ def figure_arguments(wildcards, input):
 
 def figure_caption(wildcards):
     """The figure's caption with this run's settings filled in (noisefa.captions)."""
-    path = Path(workflow.basedir) / "workflow/report/figures" / f"{wildcards.figure}.rst"
+    path = (
+        Path(workflow.basedir) / "workflow/report/figures" / f"{wildcards.figure}.rst"
+    )
     return render_caption(path.read_text(), config)
 
 
