@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 from noisefa.learning.engine import Engine, autograd_step, make_optimizer
 from noisefa.learning.network import build_network
+from noisefa.learning.rules import shapes
 
 
 def batch(n=32, d=20, classes=5, seed=0):
@@ -129,10 +130,7 @@ class _DirectFeedback:
     Nokland 2016): every hidden layer gets the output error through its own B."""
 
     NAME = "dfa_test"
-
-    @staticmethod
-    def feedback_shape(in_features, out_features, n_outputs):
-        return (n_outputs, in_features)
+    feedback_shape = staticmethod(shapes.direct)
 
     @staticmethod
     def propagate(delta, weight, feedback, output_error):

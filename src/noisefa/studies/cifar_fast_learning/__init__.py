@@ -1,9 +1,9 @@
 """Fig S5, S6: Fig 2's fast learning and weight trajectories on CIFAR-10 (its own networks;
 trajectories at the smallest depth)."""
 
-from ...keys import PretrainKey, RunKey, fixed_subset_settings, study, study_grid
+from ...keys import RunKey, fixed_subset_settings, study, study_grid
 from ..base import SECTIONS, FigureSpec, Study
-from ..trajectory import noise_after_data, source_problems, sources
+from ..trajectory import noise_after_data, source_pretrains, source_problems, sources
 
 NAME = "cifar_fast_learning"
 _B = SECTIONS["B"]
@@ -21,11 +21,6 @@ def _sources(config: dict) -> list[RunKey]:
     return sources(_runs(config), min(study(config, NAME)["depths"]))
 
 
-def _pretrains(config: dict) -> list[PretrainKey]:
-    settings = (_settings(config, k) for k in _sources(config))
-    return [s.pretrain for s in settings if s.pretrain]
-
-
 STUDY = Study(
     NAME,
     figures=(
@@ -34,7 +29,7 @@ STUDY = Study(
     ),
     runs=_runs,
     settings=_settings,
-    pretrains=_pretrains,
+    pretrains=lambda config: source_pretrains(config, _settings, _sources(config)),
     evaluated=True,
     extra=lambda config: noise_after_data(_sources(config)),
     extra_are_jobs=True,

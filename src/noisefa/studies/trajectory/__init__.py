@@ -25,6 +25,12 @@ def noise_after_data(source_keys: list[RunKey]) -> list[str]:
     return [f"{k.path}/summary.json" for k in keys]
 
 
+def source_pretrains(config: dict, settings, source_keys: list[RunKey]) -> list[PretrainKey]:
+    """The noise pretrainings the measured networks started from."""
+    found = (settings(config, key) for key in source_keys)
+    return [s.pretrain for s in found if s.pretrain]
+
+
 def source_problems(config: dict, name: str, source: str) -> list[str]:
     if not enabled(config, source) or not set(study(config, source)["methods"]) >= METHODS:
         return [
@@ -36,11 +42,6 @@ def source_problems(config: dict, name: str, source: str) -> list[str]:
 
 def _sources(config: dict) -> list[RunKey]:
     return sources(FAST_LEARNING.runs(config), study(config, "trajectory")["depth"])
-
-
-def _pretrains(config: dict) -> list[PretrainKey]:
-    settings = (FAST_LEARNING.settings(config, k) for k in _sources(config))
-    return [s.pretrain for s in settings if s.pretrain]
 
 
 def _problems(config: dict) -> list[str]:
@@ -62,7 +63,7 @@ STUDY = Study(
         FigureSpec("fig2g", _S, "Distance of W to B for both training orders"),
     ),
     reads=_sources,
-    pretrains=_pretrains,
+    pretrains=lambda config: source_pretrains(config, FAST_LEARNING.settings, _sources(config)),
     evaluated=True,
     extra=lambda config: noise_after_data(_sources(config)),
     extra_are_jobs=True,
