@@ -34,6 +34,23 @@ def method_label(method: str) -> str:
     return METHODS[method].label if method in METHODS else method
 
 
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def layer_name(layer: int, depth: int) -> str:
+    """One name per weight layer in every figure: W₁ is the input layer (index 0 in the
+    results), W_depth the read-out, e.g. "W₁, first layer" or "W₂, last layer"."""
+    name = f"W{layer + 1}".translate(_SUBSCRIPTS)
+    if layer == depth - 1:
+        return f"{name}, last layer"
+    return f"{name}, first layer" if layer == 0 else name
+
+
+def accuracy_label(split: str) -> str:
+    """Accuracy axes are in percent everywhere (curves are scaled by 100 to match bars)."""
+    return f"{split.capitalize()} accuracy (%)"
+
+
 def apply_style() -> None:
     plt.rcParams.update(
         {
@@ -74,10 +91,12 @@ def mean_sd_band(
     color: str,
     label: str | None = None,
     x_offset: float = 0.0,
+    scale: float = 1.0,
 ) -> None:
-    """Mean line with a +-1 sd band over networks (rows sharing x)."""
+    """Mean line with a +-1 sd band over networks (rows sharing x); `scale` converts units
+    (100 for accuracies stored as fractions and drawn in percent)."""
     grouped = frame.groupby(x)[y]
-    mean, sd = grouped.mean(), grouped.std(ddof=1).fillna(0.0)
+    mean, sd = grouped.mean() * scale, grouped.std(ddof=1).fillna(0.0) * scale
     xs = mean.index.to_numpy(dtype=float) + x_offset
     ax.plot(xs, mean.to_numpy(), color=color, lw=1.6, label=label)
     ax.fill_between(

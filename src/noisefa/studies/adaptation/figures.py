@@ -7,6 +7,8 @@ import matplotlib.pyplot as plt
 from noisefa.figures.style import (
     METHOD_COLORS,
     FigureInputs,
+    accuracy_label,
+    layer_name,
     lookup_p,
     mean_sd_band,
     method_label,
@@ -58,7 +60,10 @@ def fig6b(inputs: FigureInputs):
         ax.plot(feedback["pc1"], feedback["pc2"], "*", color="black", ms=12, label="feedback B")
         ax.set(title=DATASET_TITLES.get(task, task), xlabel="PC1", ylabel="PC2")
     axes[0, 0].legend(fontsize=6)
-    fig.suptitle(f"Last-layer W in the PCA plane (network seed {seed})", fontsize=9)
+    depth = int(table["depth"].iloc[0])
+    fig.suptitle(
+        f"{layer_name(depth - 1, depth)}: W in the PCA plane (network seed {seed})", fontsize=9
+    )
     return fig
 
 
@@ -70,7 +75,13 @@ def fig6c(inputs: FigureInputs):
         mine = hist[hist["dataset"] == task]
         for m in METHODS:
             mean_sd_band(
-                ax, mine[mine["method"] == m], "epoch", "acc", METHOD_COLORS[m], method_label(m)
+                ax,
+                mine[mine["method"] == m],
+                "epoch",
+                "acc",
+                METHOD_COLORS[m],
+                method_label(m),
+                scale=100,
             )
         p = lookup_p(
             inputs.stats[inputs.stats["task"] == task],
@@ -81,8 +92,8 @@ def fig6c(inputs: FigureInputs):
         )
         ax.set(
             title=f"{DATASET_TITLES.get(task, task)}: AUC {p_text(p)}",
-            xlabel="Epoch",
-            ylabel="Test accuracy",
+            xlabel="Adaptation epoch",
+            ylabel=accuracy_label("test"),
         )
     axes[0, 0].legend(fontsize=7, loc="lower right")
     return fig

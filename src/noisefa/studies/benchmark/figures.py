@@ -11,6 +11,7 @@ from noisefa.data.loading import subset_note
 from noisefa.figures.style import (
     METHOD_COLORS,
     FigureInputs,
+    accuracy_label,
     grouped_bars,
     mean_sd_band,
     method_label,
@@ -124,9 +125,15 @@ def _validation_panels(inputs: FigureInputs, panels: list[tuple[str, int]], titl
         for m in METHODS:
             # Networks stop at different epochs: the band covers the networks still training.
             mean_sd_band(
-                ax, mine[mine["method"] == m], "epoch", "acc", METHOD_COLORS[m], method_label(m)
+                ax,
+                mine[mine["method"] == m],
+                "epoch",
+                "acc",
+                METHOD_COLORS[m],
+                method_label(m),
+                scale=100,
             )
-        ax.set(xlabel="Epoch", ylabel="Validation accuracy")
+        ax.set(xlabel="Data training epoch", ylabel=accuracy_label("validation"))
     handles, labels = next(
         (ax.get_legend_handles_labels() for ax in axes[0] if ax.get_legend_handles_labels()[0]),
         ([], []),

@@ -5,7 +5,14 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from noisefa.figures.style import METHOD_COLORS, FigureInputs, mean_sd_band, stars, stats_p
+from noisefa.figures.style import (
+    METHOD_COLORS,
+    FigureInputs,
+    accuracy_label,
+    mean_sd_band,
+    stars,
+    stats_p,
+)
 from noisefa.studies.compute_budget.statistics import with_budget
 
 
@@ -19,13 +26,15 @@ def figS11(inputs: FigureInputs):
     fig, (ax_a, ax_b, ax_c) = plt.subplots(1, 3, figsize=(12.0, 3.2), width_ratios=[1.6, 1, 1])
     for k, e in enumerate(durations):
         mine = hist[(hist["noise_epochs"] == e) & (hist["method"] != "bp")]
-        mean_sd_band(ax_a, mine, "epoch", "acc", cmap(k), f"{e} noise epochs", x_offset=e)
+        mean_sd_band(
+            ax_a, mine, "epoch", "acc", cmap(k), f"{e} noise epochs", x_offset=e, scale=100
+        )
     bp = hist[hist["method"] == "bp"]
     if len(bp):
-        mean_sd_band(ax_a, bp, "epoch", "acc", METHOD_COLORS["bp"], "BP")
+        mean_sd_band(ax_a, bp, "epoch", "acc", METHOD_COLORS["bp"], "BP", scale=100)
     ax_a.set(
         xlabel="Epochs, noise + data",
-        ylabel="Validation accuracy",
+        ylabel=accuracy_label("validation"),
         title="(a) learning curves, shifted by the noise epochs",
     )
     ax_a.legend(fontsize=6, loc="lower right")

@@ -12,7 +12,9 @@ from noisefa.figures.style import (
     METHOD_COLORS,
     NOISE_PHASE_COLOR,
     FigureInputs,
+    accuracy_label,
     bar_with_points,
+    layer_name,
     lookup_p,
     mean_sd_band,
     method_label,
@@ -40,17 +42,23 @@ def curves_panel(
     hist = c.histories[(c.histories["depth"] == depth) & (c.histories["split"] == split)]
     for m in methods or methods_in(hist):
         mean_sd_band(
-            ax, hist[hist["method"] == m], "epoch", metric, METHOD_COLORS[m], method_label(m)
+            ax,
+            hist[hist["method"] == m],
+            "epoch",
+            metric,
+            METHOD_COLORS[m],
+            method_label(m),
+            scale=100 if metric == "acc" else 1,
         )
-    name = {"acc": "accuracy", "loss": "loss"}[metric]
-    ax.set(xlabel="Data training epoch", ylabel=f"{split.capitalize()} {name}")
+    label = accuracy_label(split) if metric == "acc" else f"{split.capitalize()} loss (nats)"
+    ax.set(xlabel="Data training epoch", ylabel=label)
 
 
 def auc_panel(ax, c: Collected, stats, depth: int, figure: str) -> None:
     """Learning speed: AUC of the test-accuracy curve per method, with Student's t marks."""
     runs = c.runs[c.runs["depth"] == depth]
     methods = methods_in(runs)
-    values = {m: runs[runs["method"] == m]["auc_test"].to_numpy() for m in methods}
+    values = {m: 100 * runs[runs["method"] == m]["auc_test"].to_numpy() for m in methods}
     bar_with_points(
         ax,
         methods,
@@ -61,7 +69,7 @@ def auc_panel(ax, c: Collected, stats, depth: int, figure: str) -> None:
     high = max(v.max() for v in values.values())
     pad = high * 0.07 + 1e-3
     ax.set_ylim(0, high + 4 * pad)  # bars start at 0
-    ax.set(ylabel="AUC (mean test accuracy)", title="Learning speed")
+    ax.set(ylabel="AUC (mean test accuracy, %)", title="Learning speed")
     ax.tick_params(axis="x", labelsize=7)
     for level, (a, b) in enumerate((("fa_noise", "fa"), ("fa_noise", "bp"))):
         if {a, b} <= set(methods):
@@ -124,7 +132,11 @@ def angle_panel(ax, c: Collected, stats, depth: int, layer: int, figure: str) ->
         depth,
     )
     end = f"end, {'per neuron' if last else 'mean angle'}: {p_text(p)}"
-    ax.set(xlabel="Epoch (noise < 0 < data)", ylabel=f"Angle W-B, layer {layer} (deg)", title=end)
+    ax.set(
+        xlabel="Epoch (noise < 0 < data)",
+        ylabel=f"Angle W-B, {layer_name(layer, depth)} (deg)",
+        title=end,
+    )
     ax.legend(loc="lower left", fontsize=7)
 
 
@@ -171,6 +183,7 @@ def figS4(inputs: FigureInputs, depth: int = 3):
     for ax, layer in zip(axes[1:], range(1, depth), strict=True):
         angle_panel(ax, c, inputs.stats, depth, layer, "fig2c")
         ax.set_title(
-            f"Layer {layer}" + (f" - {ax.get_title()}" if ax.get_title() else ""), fontsize=8
+            layer_name(layer, depth) + (f" - {ax.get_title()}" if ax.get_title() else ""),
+            fontsize=8,
         )
     return fig

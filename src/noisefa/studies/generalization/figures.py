@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 from noisefa.figures.style import (
     METHOD_COLORS,
     FigureInputs,
+    accuracy_label,
     grouped_bars,
     mean_sd_band,
     method_label,
@@ -35,7 +36,7 @@ def fig4e(inputs: FigureInputs):
         )
     ax.set(
         xlabel="Data training epoch",
-        ylabel="Test loss - train loss",
+        ylabel="Test loss - train loss (nats)",
         title=f"{size} training images, {depth} layers (n = {wide['seed'].nunique()} nets)",
     )
     ax.legend()
@@ -61,7 +62,7 @@ def fig4f(inputs: FigureInputs):
     )
     ax.set(
         xlabel="Training images",
-        ylabel="Generalisation error at the end\n(test loss - train loss)",
+        ylabel="Generalisation error at the end\n(test loss - train loss, nats)",
         title=f"{depth}-layer MLP",
     )
     ax.legend(fontsize=7)
@@ -104,13 +105,14 @@ def _curve_grid(inputs: FigureInputs, by: str, rows: list[tuple[str, str]], ylab
                         metric,
                         METHOD_COLORS[m],
                         method_label(m),
+                        scale=100 if metric == "acc" else 1,
                     )
             if i == 0:
                 ax.set_title(f"{value} images" if by == "train_size" else f"{value} layers")
             if j == 0:
                 ax.set_ylabel(ylabel_of[(split, metric)])
             if i == len(rows) - 1:
-                ax.set_xlabel("Epoch")
+                ax.set_xlabel("Data training epoch")
     axes[0, 0].legend(fontsize=6)
     return fig
 
@@ -118,11 +120,11 @@ def _curve_grid(inputs: FigureInputs, by: str, rows: list[tuple[str, str]], ylab
 LOSS_ROWS = [("train", "loss"), ("test", "loss"), ("gap", "loss")]
 ACC_ROWS = [("train", "acc"), ("test", "acc")]
 LABELS = {
-    ("train", "loss"): "Train loss",
-    ("test", "loss"): "Test loss",
-    ("gap", "loss"): "Test - train loss",
-    ("train", "acc"): "Train accuracy",
-    ("test", "acc"): "Test accuracy",
+    ("train", "loss"): "Train loss (nats)",
+    ("test", "loss"): "Test loss (nats)",
+    ("gap", "loss"): "Test - train loss (nats)",
+    ("train", "acc"): accuracy_label("train"),
+    ("test", "acc"): accuracy_label("test"),
 }
 
 

@@ -11,6 +11,7 @@ from noisefa.figures.samples import noise_grid
 from noisefa.figures.style import (
     STAGE_COLORS,
     FigureInputs,
+    layer_name,
     lookup_p,
     mean_sd_band,
     p_text,
@@ -48,7 +49,7 @@ def fig1e(inputs: FigureInputs):
     ax_curve.set(
         xlabel="Noise training epoch",
         ylabel="Alignment angle (deg)",
-        title=f"Last layer, mean over neurons (n = {hist['seed'].nunique()} nets)",
+        title=f"{layer_name(last, last + 1)}, neuron mean (n = {hist['seed'].nunique()} nets)",
     )
 
     angles = c.pretrain_angles

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from noisefa.figures.style import FigureInputs, stars, stats_p
+from noisefa.figures.style import FigureInputs, layer_name, stars, stats_p
 
 STYLE = {"gaussian": ("#2a6fb0", "o"), "uniform": ("#59a14f", "s")}
+
+
+def _name(last) -> str:
+    layer = int(last["layer"].iloc[0])
+    return layer_name(layer, layer + 1)  # the last layer is the highest index
 
 
 def fig1f(inputs: FigureInputs):
@@ -57,7 +62,7 @@ def fig1f(inputs: FigureInputs):
                 )
     ax.set(
         xlabel="Noise standard deviation",
-        ylabel="Last-layer angle after noise training (deg)",
+        ylabel=f"Angle after noise training,\n{_name(last)} (deg)",
         title=f"n = {last['seed'].nunique()} trials per condition (mean +- sd)",
     )
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the data, never on it

@@ -5,7 +5,14 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from noisefa.figures.style import STAGE_COLORS, FigureInputs, lookup_p, mean_sd_band, p_text
+from noisefa.figures.style import (
+    STAGE_COLORS,
+    FigureInputs,
+    layer_name,
+    lookup_p,
+    mean_sd_band,
+    p_text,
+)
 
 STAGES = ("untrained", "noise-trained")
 
@@ -29,6 +36,12 @@ def fig4b(inputs: FigureInputs):
     return fig
 
 
+def _depth(table) -> int:
+    if "depth" in table:
+        return int(table["depth"].iloc[0])
+    return str(table["dims"].iloc[0]).count("x")  # pretraining tables: "784x100x10"
+
+
 def _spectra(table, layer: int):
     sv = table[table["measure"] == "singular_value"].copy()
     parts = sv["item"].astype(str).str.split(":", expand=True).astype(int)
@@ -41,7 +54,7 @@ def _spectrum_panel(ax, table, layer: int) -> None:
     for stage in STAGES:
         mean_sd_band(ax, sv[sv["stage"] == stage], "rank", "value", STAGE_COLORS[stage], stage)
     ax.set_yscale("log")
-    ax.set(xlabel="Rank", ylabel="Singular value", title=f"Layer {layer}")
+    ax.set(xlabel="Rank", ylabel="Singular value", title=layer_name(layer, _depth(table)))
     ax.legend(fontsize=7)
 
 
@@ -58,14 +71,17 @@ def _erank_panel(ax, hist, layer: int, stats) -> None:
     ax.set(
         xlabel="Noise training epoch",
         ylabel="Effective rank",
-        title=f"Layer {layer}: start vs end {p_text(p)}",
+        title=f"{layer_name(layer, _depth(hist))}: start vs end {p_text(p)}",
     )
 
 
 def fig4c(inputs: FigureInputs):
     fig, ax = plt.subplots(figsize=(3.8, 3.0))
     _spectrum_panel(ax, inputs.collected.evaluation, 0)
-    ax.set_title(f"Layer 0 (n = {inputs.collected.evaluation['seed'].nunique()} networks)")
+    evaluation = inputs.collected.evaluation
+    ax.set_title(
+        f"{layer_name(0, _depth(evaluation))} (n = {evaluation['seed'].nunique()} networks)"
+    )
     return fig
 
 

@@ -7,6 +7,8 @@ import matplotlib.pyplot as plt
 from noisefa.figures.style import (
     METHOD_COLORS,
     FigureInputs,
+    accuracy_label,
+    layer_name,
     lookup_p,
     mean_sd_band,
     method_label,
@@ -39,11 +41,12 @@ def figS10(inputs: FigureInputs):
                 "acc",
                 METHOD_COLORS[m],
                 method_label(m),
+                scale=100,
             )
     ax_angle.axhline(90, color="black", ls="--", lw=0.8)
     ax_angle.set(
         xlabel="Data training epoch",
-        ylabel="Angle W-B, last layer (deg)",
+        ylabel=f"Angle W-B, {layer_name(1, 2)} (deg)",
         title="(a) alignment (FA methods; BP uses no B)",
     )
     p = lookup_p(
@@ -55,7 +58,7 @@ def figS10(inputs: FigureInputs):
     )
     ax_val.set(
         xlabel="Data training epoch",
-        ylabel="Validation accuracy",
+        ylabel=accuracy_label("validation"),
         title=f"(b) W = B init vs BP, AUC: {p_text(p)}",
     )
     ax_val.legend(fontsize=7, loc="lower right")
