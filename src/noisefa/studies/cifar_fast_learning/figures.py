@@ -14,7 +14,7 @@ def figS5(inputs: FigureInputs):
     fig, axes = plt.subplots(1, 3, figsize=(11.0, 3.0), width_ratios=[2, 1, 2])
     curves_panel(axes[0], c, depth)
     axes[0].set_title(f"CIFAR-10, {depth}-layer MLP, n = {c.runs['seed'].nunique()} networks")
-    axes[0].legend(loc="lower right", fontsize=7)
+    axes[0].legend(loc="best", fontsize=7)  # clear of the curves
     auc_panel(axes[1], c, inputs.stats, depth, "figS5")
     angle_panel(axes[2], c, inputs.stats, depth, depth - 1, "figS5")
     return fig

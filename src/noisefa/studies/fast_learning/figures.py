@@ -145,7 +145,7 @@ def fig2b(inputs: FigureInputs, depth: int = MAIN_DEPTH, figure: str = "fig2b"):
     fig, (ax, ax_auc) = plt.subplots(1, 2, figsize=(6.4, 2.9), width_ratios=[2.1, 1])
     curves_panel(ax, c, depth)
     ax.set_title(f"{depth}-layer MLP, n = {c.runs['seed'].nunique()} networks per method")
-    ax.legend(loc="lower right")
+    ax.legend(loc="best", fontsize=7)  # clear of the curves
     auc_panel(ax_auc, c, inputs.stats, depth, figure)
     return fig
 
@@ -179,7 +179,7 @@ def figS4(inputs: FigureInputs, depth: int = 3):
     fig, axes = plt.subplots(1, 3, figsize=(11.0, 3.0))
     curves_panel(axes[0], c, depth)
     axes[0].set_title(f"{depth}-layer MLP: test accuracy")
-    axes[0].legend(loc="lower right", fontsize=7)
+    axes[0].legend(loc="best", fontsize=7)  # clear of the curves
     for ax, layer in zip(axes[1:], range(1, depth), strict=True):
         angle_panel(ax, c, inputs.stats, depth, layer, "fig2c")
         ax.set_title(
