@@ -15,6 +15,7 @@ def test_layer_names_count_from_one_and_mark_the_first_and_last_layer():
     assert layer_name(2, 3) == "W₃, last layer"
     assert layer_name(11, 12) == "W₁₂, last layer"
     assert layer_name(0, 1) == "W₁, last layer"  # a single layer is the read-out
+    assert layer_name(-1, 3) == "W₃, last layer"  # counted from the read-out
 
 
 def test_accuracy_curves_are_drawn_in_percent_like_the_bars():

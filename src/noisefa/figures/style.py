@@ -39,11 +39,21 @@ _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 def layer_name(layer: int, depth: int) -> str:
     """One name per weight layer in every figure: W₁ is the input layer (index 0 in the
-    results), W_depth the read-out, e.g. "W₁, first layer" or "W₂, last layer"."""
+    results), W_depth the read-out, e.g. "W₁, first layer" or "W₂, last layer".
+    Negative indices count from the read-out, as in Python (-1: the last layer)."""
+    layer %= depth
     name = f"W{layer + 1}".translate(_SUBSCRIPTS)
     if layer == depth - 1:
         return f"{name}, last layer"
     return f"{name}, first layer" if layer == 0 else name
+
+
+def depth_of(table: pd.DataFrame) -> int:
+    """Weight layers of the networks in a results table (runs carry "depth"; pretraining
+    tables carry "dims", e.g. "784x100x10")."""
+    if "depth" in table:
+        return int(table["depth"].iloc[0])
+    return str(table["dims"].iloc[0]).count("x")
 
 
 def accuracy_label(split: str) -> str:
@@ -102,6 +112,21 @@ def mean_sd_band(
     ax.fill_between(
         xs, (mean - sd).to_numpy(), (mean + sd).to_numpy(), color=color, alpha=0.22, lw=0
     )
+
+
+def method_bands(ax, frame: pd.DataFrame, y: str, methods, x: str = "epoch") -> None:
+    """One mean +- sd band per method, in the method's colour and with its label;
+    accuracies ("acc", stored as fractions) are drawn in percent like every bar."""
+    for m in methods:
+        mean_sd_band(
+            ax,
+            frame[frame["method"] == m],
+            x,
+            y,
+            METHOD_COLORS[m],
+            method_label(m),
+            scale=100 if y == "acc" else 1,
+        )
 
 
 def bar_with_points(

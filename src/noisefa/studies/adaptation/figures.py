@@ -8,9 +8,10 @@ from noisefa.figures.style import (
     METHOD_COLORS,
     FigureInputs,
     accuracy_label,
+    depth_of,
     layer_name,
     lookup_p,
-    mean_sd_band,
+    method_bands,
     method_label,
     p_text,
 )
@@ -60,9 +61,8 @@ def fig6b(inputs: FigureInputs):
         ax.plot(feedback["pc1"], feedback["pc2"], "*", color="black", ms=12, label="feedback B")
         ax.set(title=DATASET_TITLES.get(task, task), xlabel="PC1", ylabel="PC2")
     axes[0, 0].legend(fontsize=6)
-    depth = int(table["depth"].iloc[0])
     fig.suptitle(
-        f"{layer_name(depth - 1, depth)}: W in the PCA plane (network seed {seed})", fontsize=9
+        f"{layer_name(-1, depth_of(table))}: W in the PCA plane (network seed {seed})", fontsize=9
     )
     return fig
 
@@ -73,16 +73,7 @@ def fig6c(inputs: FigureInputs):
     fig, axes = plt.subplots(1, len(tasks), figsize=(3.1 * len(tasks), 2.8), squeeze=False)
     for ax, task in zip(axes[0], tasks, strict=True):
         mine = hist[hist["dataset"] == task]
-        for m in METHODS:
-            mean_sd_band(
-                ax,
-                mine[mine["method"] == m],
-                "epoch",
-                "acc",
-                METHOD_COLORS[m],
-                method_label(m),
-                scale=100,
-            )
+        method_bands(ax, mine, "acc", METHODS)
         p = lookup_p(
             inputs.stats[inputs.stats["task"] == task],
             "fig6c",

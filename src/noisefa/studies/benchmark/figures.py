@@ -13,7 +13,7 @@ from noisefa.figures.style import (
     FigureInputs,
     accuracy_label,
     grouped_bars,
-    mean_sd_band,
+    method_bands,
     method_label,
     stats_p,
 )
@@ -122,17 +122,8 @@ def _validation_panels(inputs: FigureInputs, panels: list[tuple[str, int]], titl
                     transform=ax.transAxes)  # fmt: skip
             ax.set_axis_off()
             continue
-        for m in METHODS:
-            # Networks stop at different epochs: the band covers the networks still training.
-            mean_sd_band(
-                ax,
-                mine[mine["method"] == m],
-                "epoch",
-                "acc",
-                METHOD_COLORS[m],
-                method_label(m),
-                scale=100,
-            )
+        # Networks stop at different epochs: the band covers the networks still training.
+        method_bands(ax, mine, "acc", METHODS)
         ax.set(xlabel="Data training epoch", ylabel=accuracy_label("validation"))
     handles, labels = next(
         (ax.get_legend_handles_labels() for ax in axes[0] if ax.get_legend_handles_labels()[0]),

@@ -17,6 +17,7 @@ from noisefa.figures.style import (
     layer_name,
     lookup_p,
     mean_sd_band,
+    method_bands,
     method_label,
     p_text,
     significance,
@@ -40,16 +41,7 @@ def curves_panel(
 ) -> None:
     """Mean +- sd over networks of one split's loss or accuracy per epoch, per method."""
     hist = c.histories[(c.histories["depth"] == depth) & (c.histories["split"] == split)]
-    for m in methods or methods_in(hist):
-        mean_sd_band(
-            ax,
-            hist[hist["method"] == m],
-            "epoch",
-            metric,
-            METHOD_COLORS[m],
-            method_label(m),
-            scale=100 if metric == "acc" else 1,
-        )
+    method_bands(ax, hist, metric, methods or methods_in(hist))
     label = accuracy_label(split) if metric == "acc" else f"{split.capitalize()} loss (nats)"
     ax.set(xlabel="Data training epoch", ylabel=label)
 
@@ -113,11 +105,8 @@ def angle_panel(ax, c: Collected, stats, depth: int, layer: int, figure: str) ->
             fontsize=8,
         )
         mean_sd_band(ax, noise, "epoch", column, METHOD_COLORS["fa_noise"], x_offset=-n_noise)
-    for m in ("fa", "fa_noise", "fa_wbt"):
-        if m in set(hist["method"]):
-            mean_sd_band(
-                ax, hist[hist["method"] == m], "epoch", column, METHOD_COLORS[m], method_label(m)
-            )
+    feedback = [m for m in methods_in(hist) if m in ("fa", "fa_noise", "fa_wbt")]  # BP has no B
+    method_bands(ax, hist, column, feedback)
     ax.axhline(90, color="black", ls="--", lw=0.8)
     # the last layer is tested per neuron (as the paper); the others by each network's
     # mean angle, which is what the statistics hold for them

@@ -9,7 +9,7 @@ from noisefa.figures.style import (
     FigureInputs,
     accuracy_label,
     grouped_bars,
-    mean_sd_band,
+    method_bands,
     method_label,
     stats_p,
 )
@@ -30,10 +30,7 @@ def fig4e(inputs: FigureInputs):
     ).reset_index()
     wide["gap"] = wide["test"] - wide["train"]
     fig, ax = plt.subplots(figsize=(4.2, 3.0))
-    for m in METHODS:
-        mean_sd_band(
-            ax, wide[wide["method"] == m], "epoch", "gap", METHOD_COLORS[m], method_label(m)
-        )
+    method_bands(ax, wide, "gap", METHODS)
     ax.set(
         xlabel="Data training epoch",
         ylabel="Test loss - train loss (nats)",
@@ -89,24 +86,13 @@ def _curve_grid(inputs: FigureInputs, by: str, rows: list[tuple[str, str]], ylab
         mine = hist[hist[by] == value]
         for i, (split, metric) in enumerate(rows):
             ax = axes[i, j]
-            for m in METHODS:
-                part = mine[mine["method"] == m]
-                if split == "gap":
-                    wide = part.pivot_table(
-                        index=["seed", "epoch"], columns="split", values="loss"
-                    ).reset_index()
-                    part = wide.assign(gap=wide["test"] - wide["train"])
-                    mean_sd_band(ax, part, "epoch", "gap", METHOD_COLORS[m], method_label(m))
-                else:
-                    mean_sd_band(
-                        ax,
-                        part[part["split"] == split],
-                        "epoch",
-                        metric,
-                        METHOD_COLORS[m],
-                        method_label(m),
-                        scale=100 if metric == "acc" else 1,
-                    )
+            if split == "gap":
+                wide = mine.pivot_table(
+                    index=["method", "seed", "epoch"], columns="split", values="loss"
+                ).reset_index()
+                method_bands(ax, wide.assign(gap=wide["test"] - wide["train"]), "gap", METHODS)
+            else:
+                method_bands(ax, mine[mine["split"] == split], metric, METHODS)
             if i == 0:
                 ax.set_title(f"{value} images" if by == "train_size" else f"{value} layers")
             if j == 0:

@@ -8,6 +8,7 @@ import numpy as np
 from noisefa.figures.style import (
     STAGE_COLORS,
     FigureInputs,
+    depth_of,
     layer_name,
     lookup_p,
     mean_sd_band,
@@ -36,12 +37,6 @@ def fig4b(inputs: FigureInputs):
     return fig
 
 
-def _depth(table) -> int:
-    if "depth" in table:
-        return int(table["depth"].iloc[0])
-    return str(table["dims"].iloc[0]).count("x")  # pretraining tables: "784x100x10"
-
-
 def _spectra(table, layer: int):
     sv = table[table["measure"] == "singular_value"].copy()
     parts = sv["item"].astype(str).str.split(":", expand=True).astype(int)
@@ -54,7 +49,7 @@ def _spectrum_panel(ax, table, layer: int) -> None:
     for stage in STAGES:
         mean_sd_band(ax, sv[sv["stage"] == stage], "rank", "value", STAGE_COLORS[stage], stage)
     ax.set_yscale("log")
-    ax.set(xlabel="Rank", ylabel="Singular value", title=layer_name(layer, _depth(table)))
+    ax.set(xlabel="Rank", ylabel="Singular value", title=layer_name(layer, depth_of(table)))
     ax.legend(fontsize=7)
 
 
@@ -71,7 +66,7 @@ def _erank_panel(ax, hist, layer: int, stats) -> None:
     ax.set(
         xlabel="Noise training epoch",
         ylabel="Effective rank",
-        title=f"{layer_name(layer, _depth(hist))}: start vs end {p_text(p)}",
+        title=f"{layer_name(layer, depth_of(hist))}: start vs end {p_text(p)}",
     )
 
 
@@ -80,7 +75,7 @@ def fig4c(inputs: FigureInputs):
     _spectrum_panel(ax, inputs.collected.evaluation, 0)
     evaluation = inputs.collected.evaluation
     ax.set_title(
-        f"{layer_name(0, _depth(evaluation))} (n = {evaluation['seed'].nunique()} networks)"
+        f"{layer_name(0, depth_of(evaluation))} (n = {evaluation['seed'].nunique()} networks)"
     )
     return fig
 

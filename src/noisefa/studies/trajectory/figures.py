@@ -9,6 +9,7 @@ from noisefa.figures.style import (
     METHOD_COLORS,
     FigureInputs,
     bar_with_points,
+    depth_of,
     layer_name,
     lookup_p,
     significance,
@@ -41,11 +42,6 @@ ORDERS = (
 )
 
 
-def _last_layer(table) -> str:
-    depth = int(table["depth"].iloc[0])
-    return layer_name(depth - 1, depth)
-
-
 def plane_panel(ax, table, stages: list[str]) -> None:
     seed = int(table["seed"].min())
     mine = table[table["seed"] == seed]
@@ -68,7 +64,7 @@ def plane_panel(ax, table, stages: list[str]) -> None:
     ax.set(
         xlabel=f"PC1 ({100 * explained[0]:.0f}% var.)",
         ylabel=f"PC2 ({100 * explained[1]:.0f}% var.)",
-        title=f"{_last_layer(mine)}: W, network seed {seed}",
+        title=f"{layer_name(-1, depth_of(mine))}: W, network seed {seed}",
     )
     ax.legend(fontsize=6)
 
@@ -86,7 +82,7 @@ def distance_panel(ax, table, stats, stages: list[str], brackets, figure: str) -
         )
     ax.set_ylim(0, top + pad * (2 + 1.6 * len(brackets)))  # bars start at 0
     ax.set(
-        ylabel=f"||W - B|| / ||B||, {_last_layer(table)}",
+        ylabel=f"||W - B|| / ||B||, {layer_name(-1, depth_of(table))}",
         title=f"n = {len(next(iter(groups.values())))} networks",
     )
     ax.tick_params(axis="x", labelsize=7)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from noisefa.figures.style import (
-    METHOD_COLORS,
     FigureInputs,
     accuracy_label,
     layer_name,
     lookup_p,
-    mean_sd_band,
-    method_label,
+    method_bands,
     p_text,
 )
 
@@ -23,26 +21,10 @@ def figS10(inputs: FigureInputs):
     hist = c.histories
     fig, (ax_angle, ax_val) = plt.subplots(1, 2, figsize=(8.4, 3.0))
     angles = hist[hist["split"] == "val"]
-    for m in METHODS:
-        if m in set(hist["method"]):
-            if m != "bp":  # BP sends the error through W^T: its B plays no part
-                mean_sd_band(
-                    ax_angle,
-                    angles[angles["method"] == m],
-                    "epoch",
-                    "angle_1",
-                    METHOD_COLORS[m],
-                    method_label(m),
-                )
-            mean_sd_band(
-                ax_val,
-                angles[angles["method"] == m],
-                "epoch",
-                "acc",
-                METHOD_COLORS[m],
-                method_label(m),
-                scale=100,
-            )
+    present = [m for m in METHODS if m in set(hist["method"])]
+    # BP sends the error through W^T: its B plays no part
+    method_bands(ax_angle, angles, "angle_1", [m for m in present if m != "bp"])
+    method_bands(ax_val, angles, "acc", present)
     ax_angle.axhline(90, color="black", ls="--", lw=0.8)
     ax_angle.set(
         xlabel="Data training epoch",
