@@ -62,10 +62,14 @@ def fig3(inputs: FigureInputs):
         p = stats_p(
             inputs.stats, "table1", comparison="fa_noise vs fa", dataset=dataset, depth=None
         )
-        reference = {
-            d: max((r[0] for m in METHODS if (r := table_s5(dataset, m, d))), default=0.0)
+        paper = {  # Table S5's mean per cell (None where the paper has none)
+            (d, m): row[0] if (row := table_s5(dataset, m, d)) else None
             for d in depths
-        }  # the stars sit above the paper's ticks, not through them
+            for m in METHODS
+        }
+        reference = {  # the stars sit above the paper's ticks, not through them
+            d: max((paper[(d, m)] or 0.0 for m in METHODS), default=0.0) for d in depths
+        }
         grouped_bars(
             ax,
             depths,
@@ -78,11 +82,10 @@ def fig3(inputs: FigureInputs):
         )
         for i, depth in enumerate(depths):
             for j, m in enumerate(METHODS):
-                paper = table_s5(dataset, m, depth)
-                if paper:
+                if paper[(depth, m)] is not None:
                     x = i - 0.4 + 0.8 / 3 * (j + 0.5)
-                    ax.plot([x - 0.1, x + 0.1], [paper[0]] * 2, color="black", lw=1.5)
-        papers = [p[0] for d in depths for m in METHODS if (p := table_s5(dataset, m, d))]
+                    ax.plot([x - 0.1, x + 0.1], [paper[(depth, m)]] * 2, color="black", lw=1.5)
+        papers = [v for v in paper.values() if v is not None]
         everything = [v for vs in values.values() for v in vs] + papers
         if everything:
             ax.set_ylim(0, max(everything) + 14)  # bars start at 0; room for the marks
