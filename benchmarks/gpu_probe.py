@@ -27,7 +27,7 @@ from pathlib import Path
 
 import torch
 from bench_noise import time_pretraining
-from table_s5_cost import epoch_seconds, sync
+from paper_cost import epoch_seconds, sync
 
 from noisefa.data.loading import Tensors
 from noisefa.learning.engine import Engine, FusedAdam

@@ -32,12 +32,18 @@ class FusedAdam:
     """
 
     def __init__(
-        self, params: list[torch.Tensor], lr: float, betas=(0.9, 0.999), eps: float = 1e-8
+        self,
+        params: list[torch.Tensor],
+        lr: float,
+        betas=(0.9, 0.999),
+        eps: float = 1e-8,
+        grads: list[torch.Tensor] | None = None,
     ):
         if not lr > 0:
             raise ValueError(f"learning rate must be > 0, got {lr}")
         self.params = [p.detach() for p in params]
-        self.grads = [p.grad for p in params]
+        # the gradients: each parameter's .grad, or tensors the caller fills (ensembles)
+        self.grads = [p.grad for p in params] if grads is None else list(grads)
         self.exp_avg = [torch.zeros_like(p) for p in self.params]
         self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
         # One step counter shared by every parameter (they always step together); the

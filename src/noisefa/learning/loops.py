@@ -151,6 +151,23 @@ class DataOutcome:
     best_state: dict[str, torch.Tensor] | None  # network at best_epoch (early stopping only)
 
 
+def check_data_settings(
+    splits: dict[str, Tensors], epochs: int, batch_size: int, patience: int | None
+) -> None:
+    """Clear errors for a data training that cannot run as configured."""
+    if epochs < 1:
+        raise ConfigError(f"epochs must be >= 1, got {epochs}")
+    if not 1 <= batch_size <= len(splits["train"]):
+        raise ConfigError(
+            f"batch size {batch_size} must be between 1 and the {len(splits['train'])} "
+            "training images"
+        )
+    if patience is not None and "val" not in splits:
+        raise ConfigError(
+            "early stopping (patience) needs a validation split; the split tag has val0"
+        )
+
+
 def train_on_data(
     engine: Engine,
     splits: dict[str, Tensors],
@@ -165,17 +182,8 @@ def train_on_data(
     With `patience`, training stops once validation accuracy has not improved for
     `patience` epochs (`epochs` is then the cap) and the best epoch's network is kept.
     """
+    check_data_settings(splits, epochs, batch_size, patience)
     train = splits["train"]
-    if epochs < 1:
-        raise ConfigError(f"epochs must be >= 1, got {epochs}")
-    if not 1 <= batch_size <= len(train):
-        raise ConfigError(
-            f"batch size {batch_size} must be between 1 and the {len(train)} training images"
-        )
-    if patience is not None and "val" not in splits:
-        raise ConfigError(
-            "early stopping (patience) needs a validation split; the split tag has val0"
-        )
     net, n = engine.net, len(train)
     guard = DivergenceGuard("data training", "train")
     on_epoch(0, _measure(net, splits, 0, guard))

@@ -67,6 +67,12 @@ class NoiseSampler:
             x = self._buffer
         else:
             x = torch.empty(self.batch_size, self.input_dim, device=self.device)
+        return x, self.draw_into(x)
+
+    def draw_into(self, x: torch.Tensor) -> torch.Tensor:
+        """Fill `x` (batch_size, input_dim) with fresh inputs in place; return the labels.
+        The same stream as `draw` (inputs, then labels): an ensemble fills its rows of
+        one stacked batch this way."""
         if self.spec.distribution == "gaussian":
             x.normal_(self.spec.mean, self.spec.std, generator=self.gen)
         else:
@@ -75,7 +81,6 @@ class NoiseSampler:
                 self.spec.mean + self._half_width,
                 generator=self.gen,
             )
-        y = torch.randint(
+        return torch.randint(
             self.n_classes, (self.batch_size,), generator=self.gen, device=self.device
         )
-        return x, y

@@ -1,0 +1,244 @@
+"""k networks of one architecture and learning rule trained as one stack of tensors.
+
+Each layer's weights of all k networks live in one (k, out, in) tensor, so a step is a
+few batched matrix products for the whole ensemble instead of k Python-driven steps
+(the per-network work of a 100-unit MLP is too small to keep a CPU core or a GPU busy).
+Every network keeps its own batch (its own data order), its own feedback matrices and
+its own Adam state; the maths per network is `Engine.step`'s, kernel for kernel where
+ATen offers a batched form. The member networks' parameters become views into the
+stack, so `net.state_dict()`, checkpoints and every evaluation still see one network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import torch
+
+from ..data.loading import Tensors
+from ..seeding import generator
+from .engine import _MEAN, FusedAdam, evaluate
+from .loops import (
+    DataOutcome,
+    DivergenceGuard,
+    Metrics,
+    NoiseSchedule,
+    check_data_settings,
+    noise_steps,
+)
+from .network import MLP
+from .noise import NoiseSampler
+
+
+class EnsembleEngine:
+    """One optimisation step for k networks at once (see the module docstring)."""
+
+    def __init__(self, nets: Sequence[MLP], lr: float):
+        if not nets:
+            raise ValueError("an ensemble needs at least one network")
+        dims, rules = {tuple(n.dims) for n in nets}, {n.rule_name for n in nets}
+        if len(dims) != 1 or len(rules) != 1:
+            raise ValueError(
+                "an ensemble stacks networks of one architecture and one learning rule; "
+                f"got dims {sorted(dims)} and rules {sorted(rules)}"
+            )
+        self.nets, self.k = list(nets), len(nets)
+        depth = len(nets[0].layers)
+        self.weights, self.biases, self.feedback = [], [], []
+        for i in range(depth):
+            layers = [n.layers[i] for n in nets]
+            w = torch.stack([layer.weight.detach() for layer in layers])
+            b = torch.stack([layer.bias.detach() for layer in layers])
+            for j, layer in enumerate(layers):  # the networks now read and write the stack
+                layer.weight.data, layer.bias.data = w[j], b[j]
+            self.weights.append(w)
+            self.biases.append(b)
+            self.feedback.append(torch.stack([layer.feedback for layer in layers]))
+        self._weights_t = [w.transpose(1, 2) for w in self.weights]
+        self._weight_grads = [torch.zeros_like(w) for w in self.weights]
+        self._bias_grads = [torch.zeros_like(b) for b in self.biases]
+        self.optimizer = FusedAdam(
+            self.weights + self.biases, lr, grads=self._weight_grads + self._bias_grads
+        )
+        self._propagate = nets[0].layers[0].rule.propagate
+        self._one = torch.ones((), device=self.weights[0].device)
+        self._counts: dict[int, torch.Tensor] = {}
+
+    def _total_weight(self, n: int) -> torch.Tensor:
+        if n not in self._counts:
+            self._counts[n] = torch.tensor(float(n), device=self._one.device)
+        return self._counts[n]
+
+    def step(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        """One step on a batch per network: x (k, batch, in), y (k, batch)."""
+        k, n = y.shape
+        last = len(self.weights) - 1
+        activations = [x]
+        for i in range(last):
+            h = torch.baddbmm(self.biases[i].unsqueeze(1), activations[-1], self._weights_t[i])
+            activations.append(h.relu_())
+        logits = torch.baddbmm(
+            self.biases[last].unsqueeze(1), activations[-1], self._weights_t[last]
+        )
+        log_probs = torch.log_softmax(logits.view(k * n, -1), dim=1)
+        # Each network's mean over its own batch: total weight n, not k * n.
+        grad_nll = torch.ops.aten.nll_loss_backward(
+            self._one, log_probs, y.reshape(-1), None, _MEAN, -100, self._total_weight(n)
+        )
+        delta = torch.ops.aten._log_softmax_backward_data(grad_nll, log_probs, 1, log_probs.dtype)
+        delta = delta.view(k, n, -1)
+        output_error = delta
+        for i in range(last, -1, -1):
+            torch.bmm(delta.transpose(1, 2), activations[i], out=self._weight_grads[i])
+            torch.sum(delta, 1, out=self._bias_grads[i])
+            if i:
+                delta = self._propagate(delta, self.weights[i], self.feedback[i], output_error)
+                delta = torch.ops.aten.threshold_backward(delta, activations[i], 0)
+        self.optimizer.step()
+
+
+@torch.no_grad()
+def evaluate_ensemble(
+    engine: EnsembleEngine, x: torch.Tensor, y: torch.Tensor, chunk: int = 4096
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean cross-entropy and accuracy (0..1) of every network on one shared split: two
+    (k,) device tensors. The first layer of all k networks is one wide product."""
+    loss_sum = torch.zeros(engine.k, device=x.device)
+    correct = torch.zeros(engine.k, device=x.device, dtype=torch.long)
+    last = len(engine.weights) - 1
+    for start in range(0, x.shape[0], chunk):
+        h = x[start : start + chunk]
+        for i, (w_t, b) in enumerate(zip(engine._weights_t, engine.biases, strict=True)):
+            h = torch.matmul(h, w_t) + b.unsqueeze(1)
+            if i < last:
+                h = h.relu_()
+        target = y[start : start + chunk].expand(engine.k, -1)
+        loss_sum += torch.nn.functional.cross_entropy(
+            h.transpose(1, 2), target, reduction="none"
+        ).sum(1)
+        correct += (h.argmax(2) == target).sum(1)
+    n = max(x.shape[0], 1)
+    return loss_sum / n, correct.double() / n
+
+
+def _measure_all(
+    engine: EnsembleEngine,
+    splits: dict[str, Tensors],
+    epoch: int,
+    guards: list[DivergenceGuard],
+    live: list[int],
+) -> list[Metrics]:
+    """Every network's metrics; only the `live` ones (still reported) are guarded."""
+    results = {name: evaluate_ensemble(engine, t.x, t.y) for name, t in splits.items()}
+    host = {name: (loss.tolist(), acc.tolist()) for name, (loss, acc) in results.items()}
+    metrics = [
+        {name: (losses[i], accs[i]) for name, (losses, accs) in host.items()}
+        for i in range(engine.k)
+    ]
+    for i in live:
+        guards[i].check(epoch, metrics[i])
+    return metrics
+
+
+def train_ensemble_on_data(
+    engine: EnsembleEngine,
+    splits: dict[str, Tensors],
+    epochs: int,
+    batch_size: int,
+    gens: Sequence[torch.Generator],
+    on_epoch: Callable[[int, int, Metrics], None],
+    patience: int | None = None,
+) -> list[DataOutcome]:
+    """`loops.train_on_data` for every network of the ensemble at once.
+
+    Network i draws its data order from `gens[i]` exactly as a single run does (one
+    permutation per epoch), so it sees the same batches. `on_epoch(i, epoch, metrics)`
+    reports network i. With `patience`, a network whose validation accuracy stopped
+    improving is reported no more and keeps its best epoch's state; it is carried along
+    in the stack (its later steps are discarded) until every network has stopped.
+    """
+    check_data_settings(splits, epochs, batch_size, patience)
+    if len(gens) != engine.k:
+        raise ValueError(f"{engine.k} networks need {engine.k} shuffling generators")
+    train, n = splits["train"], len(splits["train"])
+    guards = [DivergenceGuard("data training", "train") for _ in range(engine.k)]
+    for i, m in enumerate(_measure_all(engine, splits, 0, guards, list(range(engine.k)))):
+        on_epoch(i, 0, m)
+    best_acc, best_epoch = [-1.0] * engine.k, [0] * engine.k
+    best_state: list[dict | None] = [None] * engine.k
+    stopped: list[int | None] = [None] * engine.k
+    for epoch in range(1, epochs + 1):
+        orders = torch.stack([torch.randperm(n, generator=g, device=g.device) for g in gens])
+        for start in range(0, n, batch_size):
+            batch = orders[:, start : start + batch_size]
+            engine.step(train.x[batch], train.y[batch])
+        live = [i for i in range(engine.k) if stopped[i] is None]
+        metrics = _measure_all(engine, splits, epoch, guards, live)
+        for i in live:
+            on_epoch(i, epoch, metrics[i])
+            if patience is None:
+                continue
+            if metrics[i]["val"][1] > best_acc[i]:
+                best_acc[i], best_epoch[i] = metrics[i]["val"][1], epoch
+                state = engine.nets[i].state_dict()
+                best_state[i] = {name: v.detach().clone() for name, v in state.items()}
+            elif epoch - best_epoch[i] >= patience:
+                stopped[i] = epoch
+        if all(s is not None for s in stopped):
+            break
+    if patience is None:
+        return [DataOutcome(epochs, epochs, None) for _ in range(engine.k)]
+    return [
+        DataOutcome(stopped[i] or epochs, best_epoch[i], best_state[i]) for i in range(engine.k)
+    ]
+
+
+def pretrain_ensemble(
+    nets: Sequence[MLP],
+    schedule: NoiseSchedule,
+    seeds: Sequence[int],
+    device,
+    on_epoch: Callable[[int, int, Metrics], None],
+) -> int:
+    """`loops.pretrain_network` for networks of one architecture, one per seed, at once.
+
+    Each network draws its noise and its probe from its own seed's streams, batch by
+    batch as a single run does (the draws stay per network: inputs and labels come
+    interleaved from one generator, so they cannot be drawn for all networks in one
+    call without changing the streams). Returns the optimiser steps taken.
+    """
+    if len(nets) != len(seeds):
+        raise ValueError(f"{len(nets)} networks need {len(nets)} seeds, got {len(seeds)}")
+    n_in, n_out = nets[0].dims[0], nets[0].dims[-1]
+    probes, samplers = [], []
+    for seed in seeds:
+        probe_gen = generator(seed, "probe", device)
+        noise_gen = generator(seed, "noise", device)
+        probe = NoiseSampler(schedule.spec, schedule.probe_size, n_in, n_out, probe_gen, device)
+        probes.append(Tensors(*probe.draw()))
+        samplers.append(
+            NoiseSampler(schedule.spec, schedule.batch_size, n_in, n_out, noise_gen, device)
+        )
+    engine = EnsembleEngine(nets, schedule.lr)
+    x = torch.empty(engine.k, schedule.batch_size, n_in, device=device)
+    y = torch.empty(engine.k, schedule.batch_size, dtype=torch.long, device=device)
+    guards = [DivergenceGuard("noise pretraining", "noise") for _ in nets]
+
+    def measure(epoch: int) -> None:
+        for i, net in enumerate(nets):  # every network has its own probe set
+            loss, acc = evaluate(net, probes[i].x, probes[i].y)
+            metrics = {"noise": (float(loss), float(acc))}
+            guards[i].check(epoch, metrics)
+            on_epoch(i, epoch, metrics)
+
+    boundaries = noise_steps(schedule.samples, schedule.batch_size, schedule.epoch_samples)
+    measure(0)
+    done = 0
+    for epoch, target in enumerate(boundaries, start=1):
+        for _ in range(done, target):
+            for i, sampler in enumerate(samplers):  # each network's own noise stream
+                y[i] = sampler.draw_into(x[i])
+            engine.step(x, y)
+        done = target
+        measure(epoch)
+    return done
