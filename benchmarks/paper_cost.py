@@ -215,10 +215,15 @@ def price(
             note = f"{epochs} epochs"
             if patience is not None:
                 done = seen.get((name, dataset, depth))
+                same_cell = [e for (_, d, n), runs in seen.items() if (d, n) == (dataset, depth)
+                             for e in runs]  # fmt: skip
                 anywhere = [e for (s, _, _), runs in seen.items() if s == name for e in runs]
                 if done:
                     epochs = statistics.median(done)
                     note = f"{epochs:g} epochs (median, n={len(done)})"
+                elif same_cell:  # another study trained this dataset and depth to convergence
+                    epochs = statistics.median(same_cell)
+                    note = f"{epochs:g} epochs assumed (same dataset and depth, n={len(same_cell)})"
                 elif anywhere:  # as table S5's other cells converged: an assumption
                     epochs = statistics.median(anywhere)
                     note = f"{epochs:g} epochs assumed (study median, n={len(anywhere)})"
@@ -264,7 +269,7 @@ def main() -> None:
     parser.add_argument("--overlay", type=Path, nargs="*", default=[], help="extra configfiles")
     parser.add_argument("--runs", type=Path, default=REPO / "results/runs")
     parser.add_argument("--benchmarks", type=Path, default=REPO / "results/benchmarks")
-    parser.add_argument("--offline", action="store_true", help="only datasets held offline")
+    parser.add_argument("--offline", action="store_true", help="also price the offline subset")
     parser.add_argument("--studies", nargs="+", help="price these studies only")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--noise-slice", type=int, default=50_000)
@@ -280,19 +285,34 @@ def main() -> None:
     config = yaml.safe_load(args.config.read_text())
     for overlay in args.overlay:
         update_config(config, yaml.safe_load(overlay.read_text()))  # as --configfile does
-    config["data"] = {**config["data"], "allow_missing": args.offline, "download": False}
-    studies = args.studies or plan.enabled_studies(config)
     print(f"# paper cost: torch {torch.__version__}, {args.threads} thread(s), {platform.node()}")
-
-    rows, counted = price(config, studies, args.runs, Pricer(config, args.noise_slice))
-    startup = startup_seconds()
+    pricer, startup = Pricer(config, args.noise_slice), startup_seconds()
     per_rule = measured_rule_seconds(args.benchmarks)
-    configs = [args.config, *args.overlay]
-    if args.offline:
-        offline = Path("/tmp/paper_cost_offline.yaml")
-        offline.write_text("data:\n  download: false\n  allow_missing: true\n")
-        configs.append(offline)
-    dag = rule_counts(configs) if not args.studies else Counter(counted)
+    results = {}
+    # the offline subset reuses the full scale's timed samples (its shapes are among them)
+    for scope in ("paper scale", "offline") if args.offline else ("paper scale",):
+        offline = scope == "offline"
+        scoped = {**config, "data": {**config["data"], "allow_missing": offline, "download": False}}
+        studies = args.studies or plan.enabled_studies(scoped)
+        rows, counted = price(scoped, studies, args.runs, pricer)
+        configs = [args.config, *args.overlay]
+        if offline:
+            overlay = Path("/tmp/paper_cost_offline.yaml")
+            overlay.write_text("data:\n  download: false\n  allow_missing: true\n")
+            configs.append(overlay)
+        dag = rule_counts(configs) if not args.studies else Counter(counted)
+        table, jobs = _finish(rows, counted, dag, per_rule, startup)
+        print(f"\n## {scope}\n\n" + table.to_markdown(index=False, floatfmt=".2f"))
+        per_study = table.groupby("study", sort=False)["CPU-h"].sum()
+        print("\n" + per_study.to_frame().to_markdown(floatfmt=".2f"))
+        print(f"\n{scope}: {per_study.sum():.2f} CPU-hours, {jobs} jobs", flush=True)
+        results[scope] = {"rows": rows, "total_cpu_h": per_study.sum(), "jobs": jobs}
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=1))
+
+
+def _finish(rows, counted, dag, per_rule, startup) -> tuple[pd.DataFrame, int]:
+    """The rules priced from benchmark records, and every process's start-up."""
     for rule, count in sorted(dag.items()):
         rest = count - counted.get(rule, 0)
         if rest > 0 and rule not in ("all",):
@@ -322,15 +342,7 @@ def main() -> None:
             "note": "python -m noisefa.cli.train --help",
         }
     )
-    table = pd.DataFrame(rows)
-    print(table.to_markdown(index=False, floatfmt=".2f"))
-    per_study = table.groupby("study", sort=False)["CPU-h"].sum()
-    print("\n" + per_study.to_frame().to_markdown(floatfmt=".2f"))
-    print(f"\ntotal: {per_study.sum():.2f} CPU-hours, {jobs} jobs")
-    if args.out:
-        args.out.write_text(
-            json.dumps({"rows": rows, "total_cpu_h": per_study.sum(), "jobs": jobs}, indent=1)
-        )
+    return pd.DataFrame(rows), jobs
 
 
 if __name__ == "__main__":
