@@ -17,13 +17,15 @@ from samples timed here at full size, with the same functions the jobs call:
   - the other rules (staging, evaluation, statistics, figures): the median of their
     Snakemake benchmark files under results/benchmarks where a run left them (their
     cost hardly grows with the paper's sizes), else start-up only, marked "start-up".
---offline prices what this machine can run (datasets the mirror lacks left out).
+--offline also prices what this machine can run (config/presets/offline.yaml: datasets
+the mirror lacks left out).
 Cost = CPU-seconds on --threads threads per job, as the workflow schedules them.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import platform
@@ -51,6 +53,7 @@ from noisefa.seeding import generator
 
 CPU = torch.device("cpu")
 REPO = Path(__file__).resolve().parents[1]
+OFFLINE_PRESET = REPO / "config/presets/offline.yaml"
 
 
 def sync(device: torch.device) -> None:
@@ -291,15 +294,12 @@ def main() -> None:
     results = {}
     # the offline subset reuses the full scale's timed samples (its shapes are among them)
     for scope in ("paper scale", "offline") if args.offline else ("paper scale",):
-        offline = scope == "offline"
-        scoped = {**config, "data": {**config["data"], "allow_missing": offline, "download": False}}
+        scoped, configs = copy.deepcopy(config), [args.config, *args.overlay]
+        if scope == "offline":  # the project's own offline preset, for both counts
+            update_config(scoped, yaml.safe_load(OFFLINE_PRESET.read_text()))
+            configs.append(OFFLINE_PRESET)
         studies = args.studies or plan.enabled_studies(scoped)
         rows, counted = price(scoped, studies, args.runs, pricer)
-        configs = [args.config, *args.overlay]
-        if offline:
-            overlay = Path("/tmp/paper_cost_offline.yaml")
-            overlay.write_text("data:\n  download: false\n  allow_missing: true\n")
-            configs.append(overlay)
         dag = rule_counts(configs) if not args.studies else Counter(counted)
         table, jobs = _finish(rows, counted, dag, per_rule, startup)
         print(f"\n## {scope}\n\n" + table.to_markdown(index=False, floatfmt=".2f"))
