@@ -51,6 +51,7 @@ def run_train(staged, out, pretrained=None, method="fa"):
     if pretrained:
         args += ["--pretrained", str(pretrained)]
     train.main(args)
+    return out / "seed4"  # the network's folder inside the job's
 
 
 def metrics(folder):
@@ -73,18 +74,18 @@ def test_rerunning_gives_identical_bytes_and_metrics(tmp_path, staged_data):
         "pre/history.csv",
         "pre/angles.csv",
         "pre/snapshots.pt",
-        "run/model.pt",
-        "run/history.csv",
-        "run/angles.csv",
+        "run/seed4/model.pt",
+        "run/seed4/history.csv",
+        "run/seed4/angles.csv",
     ):
         assert md5sum(a / name) == md5sum(b / name), name
     assert metrics(a / "pre") == metrics(b / "pre")
-    assert metrics(a / "run") == metrics(b / "run")
-    summary = json.loads((a / "run" / "summary.json").read_text())
+    assert metrics(a / "run" / "seed4") == metrics(b / "run" / "seed4")
+    summary = json.loads((a / "run" / "seed4" / "summary.json").read_text())
     assert summary["provenance"]["torch"] and summary["provenance"]["device"] == "cpu"
     assert (
         summary["config_hash"]
-        == json.loads((b / "run" / "summary.json").read_text())["config_hash"]
+        == json.loads((b / "run" / "seed4" / "summary.json").read_text())["config_hash"]
     )
 
 
@@ -94,6 +95,6 @@ def test_methods_share_the_initial_network(tmp_path, staged_data):
         run_train(staged_data, tmp_path / method, method=method)
     first = {}
     for method in ("bp", "fa"):
-        history = (tmp_path / method / "history.csv").read_text().splitlines()
+        history = (tmp_path / method / "seed4" / "history.csv").read_text().splitlines()
         first[method] = [line for line in history if line.startswith("data,0,")]
     assert first["bp"] == first["fa"]  # epoch 0: the same untrained network

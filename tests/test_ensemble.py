@@ -144,3 +144,66 @@ def test_noise_pretraining_of_the_stack_matches_single_pretrainings(distribution
             assert m["noise"][0] == pytest.approx(t["noise"][0], rel=1e-5)
         for a, b in zip(_params(ref), _params(net), strict=True):
             torch.testing.assert_close(b, a, **TOL)
+
+
+def test_splits_not_measured_every_epoch_are_measured_where_summaries_read_them():
+    """every_epoch=("val",): train and test only at epoch 0, the last and the best epoch,
+    with the values a run measuring every split every epoch records there."""
+    splits = {"train": _data(200, 1), "val": _data(60, 2), "test": _data(60, 3)}
+
+    def run(every_epoch):
+        epochs = [[] for _ in SEEDS]
+        finals = [[] for _ in SEEDS]
+        outcomes = train_ensemble_on_data(
+            EnsembleEngine([build_network(DIMS, "fa", s) for s in SEEDS], 3e-2),
+            splits,
+            12,
+            16,
+            [generator(s, "shuffle") for s in SEEDS],
+            lambda i, e, m: epochs[i].append((e, m)),
+            patience=2,
+            every_epoch=every_epoch,
+            on_finish=lambda i, e, m: finals[i].append((e, m)),
+        )
+        return epochs, finals, outcomes
+
+    full, no_finals, full_outcomes = run(None)
+    lean, finals, outcomes = run(("val",))
+    assert no_finals == [[], [], []]  # nothing is left to measure at the end
+    for mine, theirs, extra, out, ref in zip(
+        lean, full, finals, outcomes, full_outcomes, strict=True
+    ):
+        assert (out.epochs_run, out.best_epoch) == (ref.epochs_run, ref.best_epoch)
+        assert set(mine[0][1]) == {"train", "val", "test"}  # epoch 0: every split
+        assert all(set(m) == {"val"} for _, m in mine[1:])
+        assert [m["val"] for _, m in mine] == [m["val"] for _, m in theirs]
+        wanted = sorted({out.epochs_run, out.best_epoch})
+        assert sorted(e for e, _ in extra) == wanted
+        by_epoch = dict(theirs)
+        for epoch, m in extra:
+            assert set(m) == {"train", "test"}
+            for split, (loss, acc) in m.items():
+                assert loss == pytest.approx(by_epoch[epoch][split][0], rel=1e-5)
+                assert acc == by_epoch[epoch][split][1]
+
+
+def test_a_stack_that_drops_networks_steps_the_rest_unchanged():
+    """keep(): the networks left in the stack take the steps they would have taken."""
+    nets = [build_network(DIMS, "fa", s) for s in SEEDS]
+    reference = EnsembleEngine([build_network(DIMS, "fa", s) for s in SEEDS], 1e-2)
+    engine = EnsembleEngine(nets, 1e-2)
+    g = torch.Generator().manual_seed(5)
+    batches = [
+        (torch.randn(3, 8, DIMS[0], generator=g), torch.randint(DIMS[-1], (3, 8), generator=g))
+        for _ in range(6)
+    ]
+    for x, y in batches[:3]:
+        engine.step(x, y)
+        reference.step(x, y)
+    engine = engine.keep([0, 2])
+    for x, y in batches[3:]:
+        engine.step(x[[0, 2]], y[[0, 2]])
+        reference.step(x, y)
+    for row in (0, 2):
+        for a, b in zip(_params(reference.nets[row]), _params(nets[row]), strict=True):
+            torch.testing.assert_close(b, a, **TOL)

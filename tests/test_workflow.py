@@ -28,7 +28,9 @@ def test_paper_scale_dry_run_matches_the_plan():
     runs = {k for s in studies for k in plan.run_keys(config, s)}
     pretrains = {p for s in studies for p in plan.study_pretrains(config, s)}
     pretrains |= {plan.run_settings(config, k).pretrain for k in runs} - {None}
-    assert counts["train_network"] == len(runs) == 716
+    assert len(runs) == 716
+    # one job per method and condition trains all its seeds (plan.group_runs)
+    assert counts["train_networks"] == len({k.group_path for k in runs}) == 157
     assert counts["pretrain_noise"] == len(pretrains) == 124
     assert counts["noise_condition"] == 42 and counts["meta_loss_seed"] == 10
     assert counts["figure"] == len(FIGURES)
@@ -68,7 +70,7 @@ def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
     assert stats["p"].notna().all()
     runs = pd.read_csv(results / "collected" / "fast_learning" / "runs.csv")
     assert len(runs) == 2 * 3 * 3 and set(runs["method"]) == {"bp", "fa", "fa_noise"}  # depths 2, 3
-    assert (results / "logs" / "train_network").is_dir() and (
+    assert (results / "logs" / "train_networks").is_dir() and (
         results / "benchmarks" / "pretrain_noise"
     ).is_dir()
     claims = (results / "claims.md").read_text()

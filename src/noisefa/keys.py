@@ -57,6 +57,11 @@ class RunKey:
         return paths.RUN.format(**asdict(self))
 
     @property
+    def group_path(self) -> str:
+        """The folder of its method's networks in its condition (one training job)."""
+        return paths.RUN_GROUP.format(**asdict(self))
+
+    @property
     def condition(self) -> tuple[str, str, int, str]:
         """What the runs of one condition share (all but method and seed)."""
         return (self.study, self.dataset, self.depth, self.variant)

@@ -12,8 +12,18 @@ import string
 RESULTS = "results"
 DATA = f"{RESULTS}/data"
 
+
+def seed_folder(seed: int | str) -> str:
+    """A network's folder inside its group's (RUN_GROUP)."""
+    return f"seed{seed}"
+
+
 # A network trained on data, and one pretrained on noise (shared by every study).
-RUN_ID = "{study}/{dataset}/depth{depth}/{variant}/{method}/seed{seed}"
+# The networks of one method in one condition (all its seeds) train in one job, which
+# writes the folder RUN_GROUP; each network's files are in RUN_GROUP/seed<k> (RUN).
+RUN_GROUP_ID = "{study}/{dataset}/depth{depth}/{variant}/{method}"
+RUN_GROUP = f"{RESULTS}/runs/{RUN_GROUP_ID}"
+RUN_ID = f"{RUN_GROUP_ID}/{seed_folder('{seed}')}"
 RUN = f"{RESULTS}/runs/{RUN_ID}"
 PRETRAIN_ID = "{dims}/{init}/{noise}/seed{seed}"
 PRETRAIN = f"{RESULTS}/pretrain/{PRETRAIN_ID}"

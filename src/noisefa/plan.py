@@ -9,6 +9,7 @@ comes from its declaration (`noisefa.studies`); the job values themselves
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from . import paths
 from .catalogue import FIGURES
@@ -23,6 +24,7 @@ from .keys import (  # noqa: F401  (re-exported: the rules and tests ask plan)
     seeds,
     study,
 )
+from .learning.methods import METHODS
 from .naming import format_number
 from .studies import get_study
 from .studies.benchmark import missing_datasets  # noqa: F401
@@ -66,6 +68,39 @@ def conditions(config: dict, name: str) -> dict[tuple, list[RunKey]]:
     for key in run_keys(config, name):
         grouped.setdefault(key.condition, []).append(key)
     return grouped
+
+
+def group_runs(config: dict, study: str, dataset: str, depth: int, variant: str, method: str):
+    """The networks of one training job (`paths.RUN_GROUP`): one per seed, in seed order."""
+    wanted = (study, dataset, int(depth), variant, method)
+    keys = [k for k in run_keys(config, study) if (*k.condition, k.method) == wanted]
+    return sorted(keys, key=lambda k: k.seed)
+
+
+def group_settings(config: dict, keys: list[RunKey]) -> RunSettings:
+    """The settings the networks of one training job share (all but their pretraining)."""
+    if not keys:
+        raise ValueError("a training job needs at least one network")
+    found = {replace(run_settings(config, k), pretrain=None) for k in keys}
+    if len(found) != 1:
+        raise ValueError(
+            f"the networks of {keys[0].group_path} differ in settings beyond their seed: "
+            f"{sorted(map(str, found))}"
+        )
+    return found.pop()
+
+
+def trained_together(key: RunKey) -> bool:
+    """Whether a training job of its method's group writes it (else another rule does,
+    as for fa_then_noise)."""
+    return key.method in METHODS
+
+
+def run_inputs(keys: list[RunKey]) -> list[str]:
+    """What a job reading these networks declares: the group folders that training jobs
+    write, or the summary of a network another rule writes."""
+    files = (k.group_path if trained_together(k) else f"{k.path}/summary.json" for k in keys)
+    return list(dict.fromkeys(files))
 
 
 def study_runs(config: dict, name: str) -> list[RunKey]:

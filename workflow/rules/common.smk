@@ -93,35 +93,41 @@ def mirror_args():
     return " ".join(f"--mirror {shlex.quote(m)}" for m in config["data"]["mirrors"])
 
 
-def run_key(wildcards):
-    return plan.RunKey(
+def group_keys(wildcards):
+    """The networks of one train_networks job, in seed order."""
+    return plan.group_runs(
+        config,
         wildcards.study,
         wildcards.dataset,
         int(wildcards.depth),
         wildcards.variant,
         wildcards.method,
-        int(wildcards.seed),
     )
 
 
-def run_settings(wildcards):
-    return plan.run_settings(config, run_key(wildcards))
+def group_settings(wildcards):
+    return plan.group_settings(config, group_keys(wildcards))
 
 
-def get_pretrained_model(wildcards):
-    """The noise-pretrained checkpoint a run starts from ([] for other methods)."""
-    pretrain = run_settings(wildcards).pretrain
-    return [f"{pretrain.path}/model.pt"] if pretrain else []
+def get_pretrained_models(wildcards):
+    """The noise-pretrained checkpoint each network starts from, in seed order ([] for
+    methods that start fresh)."""
+    found = [plan.run_settings(config, k).pretrain for k in group_keys(wildcards)]
+    return [f"{p.path}/model.pt" for p in found if p]
 
 
-def get_run_split(wildcards):
-    return f"{DATA}/{wildcards.dataset}/splits/{run_settings(wildcards).split}.npz"
+def get_group_split(wildcards):
+    return f"{DATA}/{wildcards.dataset}/splits/{group_settings(wildcards).split}.npz"
 
 
-def get_study_run_summaries(wildcards):
-    return [
-        f"{key.path}/summary.json" for key in plan.study_runs(config, wildcards.study)
-    ]
+def study_run_folders(wildcards):
+    """Every network folder a study analyses (for the CLIs: not declared files)."""
+    return [key.path for key in plan.study_runs(config, wildcards.study)]
+
+
+def get_study_run_inputs(wildcards):
+    """What a job reading a study's networks declares (plan.run_inputs)."""
+    return plan.run_inputs(plan.study_runs(config, wildcards.study))
 
 
 def sibling_files(summaries, names):
@@ -129,11 +135,16 @@ def sibling_files(summaries, names):
     return [str(Path(s).parent / name) for s in summaries for name in names]
 
 
+def declared_summaries(files):
+    """The summary.json files among a reader's inputs (the others are group folders)."""
+    return [f for f in files if f.endswith("summary.json")]
+
+
 def get_collected_files(wildcards):
-    """The histories and angle tables that collection reads beside each summary."""
-    summaries = get_study_run_summaries(wildcards) + get_study_pretrain_summaries(
-        wildcards
-    )
+    """The histories and angle tables that collection reads beside each summary (those
+    in group folders come with the folder)."""
+    summaries = declared_summaries(get_study_run_inputs(wildcards))
+    summaries += get_study_pretrain_summaries(wildcards)
     return sibling_files(summaries, ("history.csv", "angles.csv"))
 
 
@@ -151,11 +162,11 @@ def get_evaluation_inputs(wildcards):
     """Everything a study's evaluation reads: runs, pretrainings, other jobs, data."""
     study = wildcards.study
     inputs = {
-        "runs": get_study_run_summaries(wildcards),
+        "runs": get_study_run_inputs(wildcards),
         "pretrains": get_study_pretrain_summaries(wildcards),
         "jobs": plan.study_job_outputs(config, study),
     }
-    folders = inputs["runs"] + inputs["pretrains"]
+    folders = declared_summaries(inputs["runs"]) + inputs["pretrains"]
     if get_study(study).extra_are_jobs:
         folders += inputs["jobs"]
     inputs["checkpoints"] = sibling_files(folders, ("model.pt", "snapshots.pt"))
@@ -166,7 +177,8 @@ def get_evaluation_inputs(wildcards):
 def evaluation_arguments(wildcards, input):
     """The evaluate CLI's arguments: job folders (or tables) and the data folder."""
     folder = lambda files: [str(Path(f).parent) for f in files]  # noqa: E731
-    args = ["--runs", *folder(input.runs), "--pretrains", *folder(input.pretrains)]
+    args = ["--runs", *study_run_folders(wildcards)]
+    args += ["--pretrains", *folder(input.pretrains)]
     jobs = list(input.jobs)
     args += [
         "--extra",
@@ -232,9 +244,11 @@ def figure_caption(wildcards):
     return render_caption(path.read_text(), config)
 
 
-def run_options(settings):
-    """Optional train CLI flags of a run's settings."""
+def run_options(study, settings):
+    """Optional train CLI flags of a run's settings and its study."""
     options = []
+    if (splits := get_study(study).every_epoch) is not None:
+        options.append("--every-epoch " + " ".join(splits))
     if settings.patience is not None:
         options.append(f"--patience {settings.patience}")
     if settings.snapshots:

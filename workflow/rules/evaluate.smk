@@ -3,7 +3,7 @@
 
 rule collect_study:
     input:
-        runs=get_study_run_summaries,
+        runs=get_study_run_inputs,
         pretrains=get_study_pretrain_summaries,
         files=get_collected_files,
     output:
@@ -22,9 +22,10 @@ rule collect_study:
     conda:
         CONDA_ENV
     params:
+        runs=lambda wc: [f"{f}/summary.json" for f in study_run_folders(wc)],
         out_dir=lambda wc, output: str(Path(output.runs).parent),
     shell:
-        "python -m noisefa.cli.collect --runs {input.runs:q} --pretrains {input.pretrains:q}"
+        "python -m noisefa.cli.collect --runs {params.runs:q} --pretrains {input.pretrains:q}"
         " --out-dir {params.out_dir:q} > {log:q} 2>&1"
 
 
@@ -79,9 +80,7 @@ rule noise_condition:
 
 rule noise_after_data:
     input:
-        model=paths.network_files(
-            paths.fill(paths.RUN, variant=plan.BASE, method="fa")
-        )["model"],
+        trained=paths.fill(paths.RUN_GROUP, variant=plan.BASE, method="fa"),
     output:
         **paths.network_files(
             paths.fill(paths.RUN, variant=plan.BASE, method="fa_then_noise")
@@ -103,10 +102,13 @@ rule noise_after_data:
         batch_size=config["pretraining"]["batch_size"],
         lr=config["pretraining"]["lr"],
         epoch_samples=config["pretraining"]["epoch_samples"],
+        model=lambda wc, input: paths.network_files(
+            f"{input.trained}/{paths.seed_folder(wc.seed)}"
+        )["model"],
         out_dir=lambda wc, output: str(Path(output.model).parent),
     shell:
         "python -m noisefa.cli.pretrain --dims {params.dims} --seed {wildcards.seed}"
-        " --noise {params.noise} --start-from {input.model:q} --batch-size {params.batch_size}"
+        " --noise {params.noise} --start-from {params.model:q} --batch-size {params.batch_size}"
         " --lr {params.lr} --epoch-samples {params.epoch_samples} --out-dir {params.out_dir:q}"
         " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
 

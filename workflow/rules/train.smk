@@ -1,19 +1,21 @@
-# One network trained on data per (study, dataset, depth, method, seed).
+# The networks of one method in one condition (study, dataset, depth, variant): every
+# seed in one job, trained as one stack of tensors (noisefa.learning.ensemble). The job
+# writes the group's folder; each network's files are in <folder>/seed<k>.
 
 
-rule train_network:
+rule train_networks:
     input:
-        split=get_run_split,
+        split=get_group_split,
         train=f"{DATA}/{{dataset}}/train.npz",
         record=f"{DATA}/{{dataset}}/train.json",  # normalisation
         test=f"{DATA}/{{dataset}}/test.npz",
-        pretrained=get_pretrained_model,
+        pretrained=get_pretrained_models,
     output:
-        **paths.network_files(paths.RUN),
+        directory(paths.RUN_GROUP),
     log:
-        paths.log("train_network", paths.RUN_ID),
+        paths.log("train_networks", paths.RUN_GROUP_ID),
     benchmark:
-        paths.benchmark("train_network", paths.RUN_ID)
+        paths.benchmark("train_networks", paths.RUN_GROUP_ID)
     shadow:
         SHADOW
     conda:
@@ -23,21 +25,23 @@ rule train_network:
         gpu=1,
     params:
         data=lambda wc, input: data_root(input.train),
-        split=lambda wc: run_settings(wc).split,
-        epochs=lambda wc: run_settings(wc).epochs,
-        batch_size=lambda wc: run_settings(wc).batch_size,
-        lr=lambda wc: run_settings(wc).lr,
-        init=lambda wc: run_settings(wc).init,
+        seeds=lambda wc: " ".join(str(k.seed) for k in group_keys(wc)),
+        split=lambda wc: group_settings(wc).split,
+        epochs=lambda wc: group_settings(wc).epochs,
+        batch_size=lambda wc: group_settings(wc).batch_size,
+        lr=lambda wc: group_settings(wc).lr,
+        init=lambda wc: group_settings(wc).init,
         hidden=config["training"]["hidden"],
-        pretrained=lambda wc, input: " ".join(
-            f"--pretrained {shlex.quote(path)}" for path in input.pretrained
+        pretrained=lambda wc, input: (
+            "--pretrained " + " ".join(shlex.quote(p) for p in input.pretrained)
+            if input.pretrained
+            else ""
         ),
-        options=lambda wc: run_options(run_settings(wc)),
-        out_dir=lambda wc, output: str(Path(output.model).parent),
+        options=lambda wc: run_options(wc.study, group_settings(wc)),
     shell:
         "python -m noisefa.cli.train --dataset {wildcards.dataset} --data-dir {params.data:q}"
         " --split {params.split} --depth {wildcards.depth} --hidden {params.hidden}"
-        " --method {wildcards.method} --seed {wildcards.seed} --init {params.init}"
+        " --method {wildcards.method} --seeds {params.seeds} --init {params.init}"
         " --epochs {params.epochs} --batch-size {params.batch_size} --lr {params.lr}"
-        " {params.options} {params.pretrained} --out-dir {params.out_dir:q}"
+        " {params.options} {params.pretrained} --out-dir {output:q}"
         " --study {wildcards.study} --variant {wildcards.variant} --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"

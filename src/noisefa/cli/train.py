@@ -1,11 +1,15 @@
-"""Train one network on data with one method.
+"""Train the networks of one method in one condition (one per seed) on data, together.
 
 python -m noisefa.cli.train --dataset mnist --data-dir results/data \
-    --split train5000-val0-test5000-seed0 --depth 2 --method fa_noise --seed 0 \
-    --pretrained results/pretrain/.../model.pt --out-dir DIR
+    --split train5000-val0-test5000-seed0 --depth 2 --method fa_noise --seeds 0 1 2 \
+    --pretrained P0/model.pt P1/model.pt P2/model.pt --out-dir DIR
 
-Writes DIR/model.pt, history.csv (epoch, split, loss, acc, angle_<layer>...),
+The networks train as one stack of tensors (`learning.ensemble`); each keeps its own
+seed's initial weights, feedback matrices and data order. Writes, for every seed k,
+DIR/seed<k>/: model.pt, history.csv (epoch, split, loss, acc, angle_<layer>...),
 angles.csv (per-neuron angles at the end), snapshots.pt (optional) and summary.json.
+`--every-epoch val` measures only the validation split after every epoch; the other
+splits are measured at epoch 0, the last and the best epoch (what the summary reads).
 """
 
 from __future__ import annotations
@@ -23,11 +27,11 @@ from ..data.registry import DATASETS, get_dataset
 from ..errors import ConfigError
 from ..files import md5sum, save_tensors, write_csv, write_json
 from ..learning.checkpoints import load_network, save_network
-from ..learning.engine import Engine
-from ..learning.loops import train_on_data
+from ..learning.ensemble import EnsembleEngine, train_ensemble_on_data
 from ..learning.methods import METHODS, get_method
 from ..learning.network import INIT_SCHEMES, build_network, mlp_dims
 from ..learning.recording import Recorder
+from ..paths import seed_folder
 from ..seeding import generator
 from .common import (
     command_parser,
@@ -39,18 +43,31 @@ from .common import (
 )
 
 
-def build_for_method(args, dims: list[int]):
+def check_pretrained(args) -> list[Path | None]:
+    """Each seed's noise-pretrained checkpoint (None for methods that start fresh)."""
     method = get_method(args.method)
     if method.noise_pretraining != bool(args.pretrained):
         need = (
-            "needs --pretrained (a noise-pretrained checkpoint)"
+            "needs --pretrained (a noise-pretrained checkpoint per seed)"
             if method.noise_pretraining
             else "starts from a fresh network; drop --pretrained"
         )
         raise ConfigError(f"method {args.method} {need}")
-    if method.noise_pretraining:
-        return load_network(args.pretrained, method.rule, dims)
-    net = build_network(dims, method.rule, args.seed, args.init)
+    if not args.pretrained:
+        return [None] * len(args.seeds)
+    if len(args.pretrained) != len(args.seeds):
+        raise ConfigError(
+            f"{len(args.seeds)} seeds need {len(args.seeds)} --pretrained checkpoints "
+            f"(one per seed, in order), got {len(args.pretrained)}"
+        )
+    return list(args.pretrained)
+
+
+def build_for_method(args, dims: list[int], seed: int, pretrained: Path | None):
+    method = get_method(args.method)
+    if pretrained is not None:
+        return load_network(pretrained, method.rule, dims)
+    net = build_network(dims, method.rule, seed, args.init)
     if method.weights_from_feedback:
         with torch.no_grad():
             for layer in net.layers:
@@ -63,7 +80,7 @@ def split_metrics(history: pd.DataFrame, epoch: int) -> dict:
     return {r.split: {"loss": float(r.loss), "acc": float(r.acc)} for r in rows.itertuples()}
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse(argv: list[str] | None):
     parser = command_parser("noisefa.cli.train", __doc__)
     parser.add_argument("--dataset", required=True, choices=sorted(DATASETS))
     parser.add_argument("--data-dir", type=Path, required=True)
@@ -73,7 +90,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--depth", type=int, required=True, help="number of weight layers")
     parser.add_argument("--hidden", type=int, default=100)
     parser.add_argument("--method", required=True, choices=list(METHODS))
-    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument(
+        "--seeds", "--seed", type=int, nargs="+", required=True, help="one network per seed"
+    )
     parser.add_argument("--init", default="he_normal", choices=INIT_SCHEMES)
     parser.add_argument(
         "--epochs", type=int, required=True, help="epochs, or the cap with --patience"
@@ -84,62 +103,63 @@ def main(argv: list[str] | None = None) -> None:
         "--patience", type=int, help="stop when validation accuracy stalls this long"
     )
     parser.add_argument(
-        "--pretrained", type=Path, help="noise-pretrained checkpoint (methods *_noise)"
+        "--every-epoch",
+        nargs="+",
+        help="splits measured after every epoch (default: all); the others at epoch 0, "
+        "the last and the best epoch",
+    )
+    parser.add_argument(
+        "--pretrained",
+        type=Path,
+        nargs="+",
+        help="noise-pretrained checkpoints, one per seed in order (methods *_noise)",
     )
     parser.add_argument("--snapshot-layers", type=int, nargs="*", default=[])
-    parser.add_argument("--out-dir", type=Path, required=True)
+    parser.add_argument(
+        "--out-dir", type=Path, required=True, help="the networks go to OUT_DIR/seed<k>"
+    )
     parser.add_argument("--study", default="", help="label recorded in summary.json")
     parser.add_argument("--variant", default="base", help="label of the study's condition")
-    started = time.perf_counter()
     args, device = parse_on_device(parser, argv)
-    info = get_dataset(args.dataset)
-    dims = mlp_dims(info.input_dim, info.n_classes, args.depth, args.hidden)
     if args.patience is not None and args.patience < 1:
         raise ConfigError(f"--patience must be >= 1, got {args.patience}")
-    net = build_for_method(args, dims).to(device)
-    splits = load_split_tensors(args.data_dir, args.dataset, args.split, device)
-    label = f"{args.dataset} d{args.depth} {args.method} seed={args.seed}"
-    log(
-        f"training {label}: {len(splits['train'])} train images,"
-        f" up to {args.epochs} epochs on {device}"
-    )
-    recorder = Recorder(net, "data", args.epochs, label=label, snapshot_layers=args.snapshot_layers)
-    outcome = train_on_data(
-        Engine(net, args.lr),
-        splits,
-        args.epochs,
-        args.batch_size,
-        generator(args.seed, "shuffle", device),
-        recorder,
-        args.patience,
-    )
-    if outcome.best_state is not None:
-        net.load_state_dict(outcome.best_state)
+    if len(set(args.seeds)) != len(args.seeds):
+        raise ConfigError(f"--seeds repeats a seed: {args.seeds}")
+    return args, device
 
-    history = recorder.history()
-    test_curve = history[(history["split"] == "test") & (history["epoch"] >= 1)]["acc"].to_numpy()
+
+def run_metrics(history: pd.DataFrame, outcome, epochs: int) -> dict:
+    """What summary.json reports of one network's training."""
+    test_rows = history[(history["split"] == "test") & (history["epoch"] >= 1)]
+    # The AUC needs the test curve at every epoch; runs that measure test only at the
+    # end have none.
+    every_epoch = test_rows["epoch"].nunique() == outcome.epochs_run
     final = split_metrics(history, outcome.epochs_run)
     angle_cols = [c for c in history if c.startswith("angle_")]
     last_row = history[history["epoch"] == outcome.epochs_run].iloc[0]
-    metrics = {
+    return {
         "epochs_run": outcome.epochs_run,
         "best_epoch": outcome.best_epoch,
-        "stopped_early": outcome.epochs_run < args.epochs,
+        "stopped_early": outcome.epochs_run < epochs,
         "final": final,
         "at_best": split_metrics(history, outcome.best_epoch),
-        "auc_test": learning_curve_auc(test_curve),
+        "auc_test": learning_curve_auc(test_rows["acc"].to_numpy()) if every_epoch else None,
         "generalization_error": final["test"]["loss"] - final["train"]["loss"],
         **{f"{c}_end": float(last_row[c]) for c in angle_cols},
     }
-    params = {
-        k: (str(v) if isinstance(v, Path) else v)
-        for k, v in vars(args).items()
-        if k not in ("out_dir", "gpus", "threads", "data_dir")
-    }
-    params["dims"] = dims
-    if args.pretrained:
-        params["pretrained_md5"] = md5sum(args.pretrained)
-    out = args.out_dir
+
+
+def write_network(out: Path, args, seed: int, pretrained, dims, net, recorder, outcome, info):
+    """One network's folder: checkpoint, history, angles, snapshots, summary."""
+    history = recorder.history()
+    metrics = run_metrics(history, outcome, args.epochs)
+    skip = ("out_dir", "gpus", "threads", "data_dir", "seeds", "pretrained")
+    params = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    params = {k: v for k, v in params.items() if k not in skip}
+    params.update(seed=seed, dims=dims)
+    if pretrained is not None:
+        params["pretrained"] = str(pretrained)
+        params["pretrained_md5"] = md5sum(pretrained)
     save_network(out / "model.pt", net)
     save_tensors(out / "snapshots.pt", recorder.snapshot_tensors())
     write_csv(out / "history.csv", history)
@@ -153,19 +173,64 @@ def main(argv: list[str] | None = None) -> None:
             "dataset": args.dataset,
             "depth": args.depth,
             "method": args.method,
-            "seed": args.seed,
+            "seed": seed,
             "split": args.split,
             "params": params,
             "config_hash": config_hash(params),
             "metrics": metrics,
-            "provenance": provenance(device, started),
+            "provenance": info,
         },
     )
-    test_acc = np.round(100 * metrics["at_best"]["test"]["acc"], 2)
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> None:
+    started = time.perf_counter()
+    args, device = parse(argv)
+    info = get_dataset(args.dataset)
+    dims = mlp_dims(info.input_dim, info.n_classes, args.depth, args.hidden)
+    checkpoints = check_pretrained(args)
+    nets = [
+        build_for_method(args, dims, seed, pretrained).to(device)
+        for seed, pretrained in zip(args.seeds, checkpoints, strict=True)
+    ]
+    splits = load_split_tensors(args.data_dir, args.dataset, args.split, device)
+    label = f"{args.dataset} d{args.depth} {args.method}"
     log(
-        f"done {label}: test acc {test_acc}% (epoch {outcome.best_epoch}), "
-        f"AUC {metrics['auc_test']:.4f}, {time.perf_counter() - started:.1f}s"
+        f"training {label} seeds {args.seeds} together: {len(splits['train'])} train "
+        f"images, up to {args.epochs} epochs on {device}"
     )
+    recorders = [
+        Recorder(
+            net,
+            "data",
+            args.epochs,
+            label=f"{label} seed={seed}",
+            snapshot_layers=args.snapshot_layers,
+        )
+        for seed, net in zip(args.seeds, nets, strict=True)
+    ]
+    outcomes = train_ensemble_on_data(
+        EnsembleEngine(nets, args.lr),
+        splits,
+        args.epochs,
+        args.batch_size,
+        [generator(seed, "shuffle", device) for seed in args.seeds],
+        lambda i, epoch, metrics: recorders[i](epoch, metrics),
+        args.patience,
+        every_epoch=args.every_epoch,
+        on_finish=lambda i, epoch, metrics: recorders[i].add(epoch, metrics),
+    )
+    # the job's wall time, shared by its networks (`networks_in_job` of them)
+    job = {**provenance(device, started), "networks_in_job": len(nets)}
+    for seed, pretrained, net, recorder, outcome in zip(
+        args.seeds, checkpoints, nets, recorders, outcomes, strict=True
+    ):
+        out = args.out_dir / seed_folder(seed)
+        metrics = write_network(out, args, seed, pretrained, dims, net, recorder, outcome, job)
+        test_acc = np.round(100 * metrics["at_best"]["test"]["acc"], 2)
+        log(f"done {label} seed={seed}: test acc {test_acc}% (epoch {outcome.best_epoch})")
+    log(f"done {label}: {len(nets)} networks in {time.perf_counter() - started:.1f}s")
 
 
 if __name__ == "__main__":

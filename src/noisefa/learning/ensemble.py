@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import torch
 
 from ..data.loading import Tensors
+from ..errors import ConfigError
 from ..seeding import generator
 from .engine import _MEAN, FusedAdam, evaluate
 from .loops import (
@@ -68,6 +69,21 @@ class EnsembleEngine:
         if n not in self._counts:
             self._counts[n] = torch.tensor(float(n), device=self._one.device)
         return self._counts[n]
+
+    def keep(self, rows: Sequence[int]) -> EnsembleEngine:
+        """A stack of the networks at `rows` only, each with its Adam state: it steps
+        them exactly as this one would have. The networks left out keep their current
+        weights (views into this stack's storage)."""
+        kept = EnsembleEngine([self.nets[r] for r in rows], self.optimizer.lr)
+        index = torch.tensor(list(rows), device=self._one.device)
+        for mine, theirs in (
+            (self.optimizer.exp_avg, kept.optimizer.exp_avg),
+            (self.optimizer.exp_avg_sq, kept.optimizer.exp_avg_sq),
+        ):
+            for src, dst in zip(mine, theirs, strict=True):
+                dst.copy_(src.index_select(0, index))
+        kept.optimizer._step.copy_(self.optimizer._step)
+        return kept
 
     def step(self, x: torch.Tensor, y: torch.Tensor) -> None:
         """One step on a batch per network: x (k, batch, in), y (k, batch)."""
@@ -125,19 +141,36 @@ def _measure_all(
     engine: EnsembleEngine,
     splits: dict[str, Tensors],
     epoch: int,
-    guards: list[DivergenceGuard],
-    live: list[int],
+    guards: Sequence[DivergenceGuard],
 ) -> list[Metrics]:
-    """Every network's metrics; only the `live` ones (still reported) are guarded."""
+    """Metrics of every network of the stack (row order), each checked by its guard."""
     results = {name: evaluate_ensemble(engine, t.x, t.y) for name, t in splits.items()}
     host = {name: (loss.tolist(), acc.tolist()) for name, (loss, acc) in results.items()}
     metrics = [
         {name: (losses[i], accs[i]) for name, (losses, accs) in host.items()}
         for i in range(engine.k)
     ]
-    for i in live:
-        guards[i].check(epoch, metrics[i])
+    for guard, m in zip(guards, metrics, strict=True):
+        guard.check(epoch, m)
     return metrics
+
+
+def _measure_one(net: MLP, splits: dict[str, Tensors]) -> Metrics:
+    results = {name: evaluate(net, t.x, t.y) for name, t in splits.items()}
+    return {name: (float(loss), float(acc)) for name, (loss, acc) in results.items()}
+
+
+def epoch_splits(splits: dict[str, Tensors], every_epoch, patience) -> dict[str, Tensors]:
+    """The splits measured after every epoch (all when `every_epoch` is None)."""
+    if every_epoch is None:
+        return splits
+    names = list(dict.fromkeys([*every_epoch, *(["val"] if patience is not None else [])]))
+    unknown = [n for n in names if n not in splits]
+    if not names or unknown:
+        raise ConfigError(
+            f"splits measured every epoch must be some of {sorted(splits)}, got {names}"
+        )
+    return {name: splits[name] for name in names}
 
 
 def train_ensemble_on_data(
@@ -148,49 +181,79 @@ def train_ensemble_on_data(
     gens: Sequence[torch.Generator],
     on_epoch: Callable[[int, int, Metrics], None],
     patience: int | None = None,
+    every_epoch: Sequence[str] | None = None,
+    on_finish: Callable[[int, int, Metrics], None] | None = None,
 ) -> list[DataOutcome]:
     """`loops.train_on_data` for every network of the ensemble at once.
 
     Network i draws its data order from `gens[i]` exactly as a single run does (one
     permutation per epoch), so it sees the same batches. `on_epoch(i, epoch, metrics)`
     reports network i. With `patience`, a network whose validation accuracy stopped
-    improving is reported no more and keeps its best epoch's state; it is carried along
-    in the stack (its later steps are discarded) until every network has stopped.
+    improving leaves the stack (with its Adam state, the others carry on unchanged) and
+    gets its best epoch's state back; so does every network at the end.
+
+    `every_epoch` names the splits measured after every epoch (None: all; with patience,
+    val always is). The others are measured at epoch 0, and when a network finishes at
+    its last epoch and (restored) its best epoch, reported by `on_finish(i, epoch,
+    metrics)`: what the summaries need, without a pass over the training split per epoch.
+    The divergence guard watches the training split if it is measured every epoch,
+    else the first split that is.
     """
     check_data_settings(splits, epochs, batch_size, patience)
     if len(gens) != engine.k:
         raise ValueError(f"{engine.k} networks need {engine.k} shuffling generators")
+    tracked = epoch_splits(splits, every_epoch, patience)
+    rest = {name: t for name, t in splits.items() if name not in tracked}
+    watched = "train" if "train" in tracked else next(iter(tracked))
+    nets, k = list(engine.nets), engine.k
     train, n = splits["train"], len(splits["train"])
-    guards = [DivergenceGuard("data training", "train") for _ in range(engine.k)]
-    for i, m in enumerate(_measure_all(engine, splits, 0, guards, list(range(engine.k)))):
+    guards = [DivergenceGuard("data training", watched) for _ in range(k)]
+    for i, m in enumerate(_measure_all(engine, splits, 0, guards)):
         on_epoch(i, 0, m)
-    best_acc, best_epoch = [-1.0] * engine.k, [0] * engine.k
-    best_state: list[dict | None] = [None] * engine.k
-    stopped: list[int | None] = [None] * engine.k
+    best_acc, best_epoch = [-1.0] * k, [0] * k
+    best_state: list[dict | None] = [None] * k
+    outcomes: list[DataOutcome | None] = [None] * k
+    live = list(range(k))  # the networks still in the stack, in its row order
+
+    def finish(i: int, epoch: int) -> None:
+        if rest and on_finish:
+            on_finish(i, epoch, _measure_one(nets[i], rest))
+        if best_state[i] is not None:
+            nets[i].load_state_dict(best_state[i])
+            if rest and on_finish and best_epoch[i] != epoch:
+                on_finish(i, best_epoch[i], _measure_one(nets[i], rest))
+        best = best_epoch[i] if patience is not None else epoch
+        outcomes[i] = DataOutcome(epoch, best, best_state[i])
+
     for epoch in range(1, epochs + 1):
-        orders = torch.stack([torch.randperm(n, generator=g, device=g.device) for g in gens])
+        orders = torch.stack(
+            [torch.randperm(n, generator=gens[i], device=gens[i].device) for i in live]
+        )
         for start in range(0, n, batch_size):
             batch = orders[:, start : start + batch_size]
             engine.step(train.x[batch], train.y[batch])
-        live = [i for i in range(engine.k) if stopped[i] is None]
-        metrics = _measure_all(engine, splits, epoch, guards, live)
-        for i in live:
-            on_epoch(i, epoch, metrics[i])
+        metrics = _measure_all(engine, tracked, epoch, [guards[i] for i in live])
+        stopped = []
+        for row, i in enumerate(live):
+            on_epoch(i, epoch, metrics[row])
             if patience is None:
                 continue
-            if metrics[i]["val"][1] > best_acc[i]:
-                best_acc[i], best_epoch[i] = metrics[i]["val"][1], epoch
-                state = engine.nets[i].state_dict()
+            if metrics[row]["val"][1] > best_acc[i]:
+                best_acc[i], best_epoch[i] = metrics[row]["val"][1], epoch
+                state = nets[i].state_dict()
                 best_state[i] = {name: v.detach().clone() for name, v in state.items()}
             elif epoch - best_epoch[i] >= patience:
-                stopped[i] = epoch
-        if all(s is not None for s in stopped):
+                stopped.append(row)
+        if stopped and len(stopped) < len(live):
+            engine = engine.keep([r for r in range(len(live)) if r not in stopped])
+        for row in stopped:
+            finish(live[row], epoch)
+        live = [i for row, i in enumerate(live) if row not in stopped]
+        if not live:
             break
-    if patience is None:
-        return [DataOutcome(epochs, epochs, None) for _ in range(engine.k)]
-    return [
-        DataOutcome(stopped[i] or epochs, best_epoch[i], best_state[i]) for i in range(engine.k)
-    ]
+    for i in live:
+        finish(i, epochs)
+    return outcomes
 
 
 def pretrain_ensemble(

@@ -47,7 +47,9 @@ class Recorder:
         self._start = time.perf_counter()
         self._every = max(1, total_epochs // 20)
 
-    def __call__(self, epoch: int, metrics: dict[str, tuple[float, float]]) -> None:
+    def add(self, epoch: int, metrics: dict[str, tuple[float, float]]) -> dict[str, float]:
+        """History rows for `metrics`, measured on the network as it is now (no progress
+        line, no snapshot); returns the weight metrics."""
         weights = weight_metrics(self.net, self.with_rank)
         for split, (loss, acc) in metrics.items():
             self.rows.append(
@@ -60,6 +62,10 @@ class Recorder:
                     **weights,
                 }
             )
+        return weights
+
+    def __call__(self, epoch: int, metrics: dict[str, tuple[float, float]]) -> None:
+        weights = self.add(epoch, metrics)
         for i in self.snapshot_layers:
             self.snapshots[i].append(self.net.layers[i].weight.detach().cpu().clone())
         self.snapshot_epochs.append(epoch)
@@ -75,7 +81,8 @@ class Recorder:
             )
 
     def history(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows)
+        """Rows by epoch (rows added at the end for earlier epochs sorted in)."""
+        return pd.DataFrame(self.rows).sort_values("epoch", kind="stable", ignore_index=True)
 
     def snapshot_tensors(self) -> dict[str, torch.Tensor]:
         """Tensor-only dict: `epochs` and `layers.{i}.weight` stacked over epochs."""

@@ -60,6 +60,10 @@ class Study:
     # fixed number of epochs, the study's `train_size`, `test_size`, `epochs`).
     runs: Callable[[dict], list[RunKey]] = _none
     settings: Callable[[dict, RunKey], RunSettings] = fixed_subset_settings
+    # Splits its networks measure after every epoch (None: all). The others are measured
+    # at epoch 0, the last and the best epoch only: a study whose figures plot no
+    # per-epoch curve of the training split skips a pass over it every epoch.
+    every_epoch: tuple[str, ...] | None = None
     # The trained networks it analyses (None: its own).
     reads: Callable[[dict], list[RunKey]] | None = None
     # Noise pretrainings it analyses besides those its networks start from.

@@ -62,6 +62,7 @@ STUDY = Study(
     ),
     runs=_runs,
     settings=early_stopping_settings,
+    every_epoch=("val",),  # curves of validation accuracy; test at the best epoch
     figure_params=_figure_params,
     tables=_tables,
 )

@@ -39,6 +39,7 @@ STUDY = Study(
     ),
     runs=_runs,
     settings=_settings,
+    every_epoch=("val",),  # curves of validation accuracy; test at the best epoch
     figure_params=lambda config: {"epoch_samples": config["pretraining"]["epoch_samples"]},
     problems=_problems,
 )
