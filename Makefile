@@ -8,6 +8,10 @@ BIN := $(VENV)/bin
 # GPUs Snakemake may hand to jobs: what nvidia-smi lists (0 on CPU-only machines,
 # so jobs run in parallel on the cores instead of queueing for a GPU slot).
 GPUS ?= $(shell nvidia-smi -L 2>/dev/null | grep -c '^GPU' || true)
+# Training jobs that may share one GPU (each asks for gpu=1): a job of small networks
+# leaves most of a GPU idle, so e.g. JOBS_PER_GPU=4 runs four at a time on each.
+JOBS_PER_GPU ?= 1
+GPU_SLOTS = $(shell echo $$(( $(or $(GPUS),0) * $(JOBS_PER_GPU) )))
 # Offline data: a mirror already set in the environment wins; else ../shared/data
 # is used when it exists.
 NOISEFA_DATA_MIRROR ?= $(abspath $(wildcard ../shared/data))
@@ -33,7 +37,7 @@ RUN_ARGS = --workflow-profile workflow/profiles/default $(CONFIG_ARGS) $(SNAKEMA
 # and unfinished jobs are redone.
 pipeline: $(BIN)/.installed
 	$(BIN)/python -m noisefa_pipeline.stale_lock -- \
-	    $(BIN)/snakemake $(RUN_ARGS) --resources gpu=$(or $(GPUS),0)
+	    $(BIN)/snakemake $(RUN_ARGS) --resources gpu=$(GPU_SLOTS)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

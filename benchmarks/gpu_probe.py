@@ -3,8 +3,9 @@
 python benchmarks/gpu_probe.py [--device cuda] [--out probe.json]
 
 One run, one process, in three parts (medians over repeats):
-  (a) today's single-network engine: seconds per training epoch (train step over the
-      split + the per-epoch train/val/test evaluation) at the paper's full sizes for MNIST
+  (a) the training job's engine (learning.ensemble), one network and a stack of ten:
+      seconds per network and training epoch (train steps over the split + the
+      per-epoch train/val/test evaluation) at the paper's full sizes for MNIST
       [784,100,10] (54k/6k/10k) and CIFAR-10 depth 5 (45k/5k/10k), and one noise
       pretraining of [784,100,10] at 5e5 samples;
   (b) the arithmetic of one FA step (forward, FA backward through fixed B, Adam) for k
@@ -118,12 +119,14 @@ def main() -> None:
     }
     rows = []
     for name, (dims, sizes) in cases.items():
-        times = [
-            epoch_seconds(dims, *sizes, device, epochs=args.epochs, warmup_epochs=1)
-            for _ in range(args.repeats)
-        ]
-        rows.append((name, statistics.median(times), min(times), max(times)))
-        print(f"{name}: {rows[-1][1]:.3f} s", flush=True)
+        for k in (1, 10):  # a train_networks job of one network, and of ten seeds
+            times = [
+                epoch_seconds(dims, *sizes, device, epochs=args.epochs, warmup_epochs=1, networks=k)
+                for _ in range(args.repeats)
+            ]
+            label = f"{name}, per network in a stack of {k}"
+            rows.append((label, statistics.median(times), min(times), max(times)))
+            print(f"{label}: {rows[-1][1]:.3f} s", flush=True)
     times = [
         time_pretraining([784, 100, 10], args.noise_samples, rep, device)
         for rep in range(args.repeats)

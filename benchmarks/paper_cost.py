@@ -46,10 +46,10 @@ from noisefa import plan
 from noisefa.data.loading import Tensors
 from noisefa.data.registry import get_dataset
 from noisefa.data.splits import SplitRequest
-from noisefa.learning.engine import Engine
-from noisefa.learning.loops import train_on_data
+from noisefa.learning.ensemble import EnsembleEngine, train_ensemble_on_data
 from noisefa.learning.network import build_network
 from noisefa.seeding import generator
+from noisefa.studies import get_study
 
 CPU = torch.device("cpu")
 REPO = Path(__file__).resolve().parents[1]
@@ -70,9 +70,13 @@ def epoch_seconds(
     device: torch.device = CPU,
     epochs: int = 2,
     warmup_epochs: int = 0,
+    every_epoch: tuple[str, ...] | None = None,
+    networks: int = 1,
 ) -> float:
-    """Seconds per training epoch (Adam, batch 64) plus its train/val/test evaluation,
-    on random data of the dataset's shape (after `warmup_epochs` untimed epochs)."""
+    """Seconds per network and training epoch (Adam, batch 64) with the evaluation a
+    training job does after it (`every_epoch`: the splits it measures, None: all), for
+    `networks` networks trained as one stack, as the train_networks jobs do, on random
+    data of the dataset's shape (after `warmup_epochs` untimed epochs)."""
     gen = generator(0, "shuffle", device)
 
     def split(n: int) -> Tensors:
@@ -84,14 +88,23 @@ def epoch_seconds(
     splits = {"train": split(n_train), "val": split(n_val), "test": split(n_test)}
     if not n_val:
         del splits["val"]
-    engine = Engine(build_network(list(dims), "fa", 0).to(device), 1e-4)
+    nets = [build_network(list(dims), "fa", s).to(device) for s in range(networks)]
+    engine = EnsembleEngine(nets, 1e-4)
+    gens = [generator(s, "shuffle", device) for s in range(networks)]
+
+    def train(n_epochs: int) -> None:
+        train_ensemble_on_data(
+            engine, splits, n_epochs, 64, gens, lambda i, e, m: None, every_epoch=every_epoch
+        )
+
     if warmup_epochs:
-        train_on_data(engine, splits, warmup_epochs, 64, gen, lambda e, m: None)
+        train(warmup_epochs)
     sync(device)
     start = time.perf_counter()
-    train_on_data(engine, splits, epochs, 64, gen, lambda e, m: None)
+    train(epochs)
     sync(device)
-    return (time.perf_counter() - start) / epochs
+    # the epoch-0 and final measurements are amortised over a run's tens of epochs
+    return (time.perf_counter() - start) / epochs / networks
 
 
 def split_sizes(dataset: str, tag: str) -> tuple[int, int, int]:
@@ -173,10 +186,11 @@ class Pricer:
         self._epochs: dict[tuple, float] = {}
         self._noise: dict[tuple, float] = {}
 
-    def epoch(self, dims: tuple[int, ...], sizes: tuple[int, int, int]) -> float:
-        if (dims, sizes) not in self._epochs:
-            self._epochs[(dims, sizes)] = epoch_seconds(dims, *sizes)
-        return self._epochs[(dims, sizes)]
+    def epoch(self, dims: tuple[int, ...], sizes: tuple[int, int, int], every_epoch) -> float:
+        shape = (dims, sizes, every_epoch)
+        if shape not in self._epochs:
+            self._epochs[shape] = epoch_seconds(dims, *sizes, every_epoch=every_epoch)
+        return self._epochs[shape]
 
     def pretraining(self, dims: tuple[int, ...], samples: int | None = None) -> float:
         samples = samples or self.config["pretraining"]["samples"]
@@ -190,7 +204,7 @@ def price(
 ) -> tuple[list[dict], dict[str, int]]:
     """One row per (study, job kind, shape): its count, seconds per job and CPU-hours."""
     seen = finished_epochs(runs)
-    rows, counted, priced = [], Counter(), set()
+    rows, counted, priced, priced_groups = [], Counter(), set(), set()
 
     def add(study, kind, shape, count, seconds, note=""):
         if count:
@@ -208,10 +222,13 @@ def price(
 
     for name in studies:
         groups: Counter = Counter()
-        for key in plan.run_keys(config, name):
+        keys = plan.run_keys(config, name)
+        for key in keys:
             s = plan.run_settings(config, key)
             groups[(key.dataset, key.depth, s.split, s.epochs, s.patience)] += 1
-        counted["train_network"] += sum(groups.values())
+        # one job per method and condition; priced per network, as a stack trains them
+        counted["train_networks"] += len({k.group_path for k in keys})
+        every_epoch = get_study(name).every_epoch
         for (dataset, depth, split, epochs, patience), count in groups.items():
             dims = plan.dims(config, dataset, depth)
             sizes = split_sizes(dataset, split)
@@ -232,14 +249,19 @@ def price(
                     note = f"{epochs:g} epochs assumed (study median, n={len(anywhere)})"
                 else:
                     note = f"cap {epochs} (no finished run: an upper bound)"
-            per_epoch = pricer.epoch(dims, sizes)
+            per_epoch = pricer.epoch(dims, sizes, every_epoch)
             shape = f"{dataset} d{depth} {'/'.join(map(str, sizes))}"
-            add(name, "training", shape, count, per_epoch * epochs, note)
+            if every_epoch is not None:
+                note += f"; {'/'.join(every_epoch)} measured every epoch"
+            add(name, "network training", shape, count, per_epoch * epochs, note)
         # a pretraining shared by several studies is one job, priced where first needed
         mine = [k for k in plan.study_pretrains(config, name) if k not in priced]
         priced.update(mine)
         pretrains = Counter(k.dims for k in mine)
-        counted["pretrain_noise"] += sum(pretrains.values())
+        # one job per architecture and noise (all seeds); priced per network
+        groups_here = {k.group_path for k in mine} - priced_groups
+        priced_groups.update(groups_here)
+        counted["pretrain_noise"] += len(groups_here)
         for dims, count in pretrains.items():
             shape = "x".join(map(str, dims))
             add(name, "noise pretraining", shape, count, pricer.pretraining(dims))

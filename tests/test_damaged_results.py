@@ -46,7 +46,7 @@ def pretrained(tmp_path_factory):
     out = tmp_path_factory.mktemp("pre") / "job"
     result = pretrain_cli(out, "gaussian-mean0-std1-n3200", "--epoch-samples", "640")
     assert result.returncode == 0, result.stderr
-    return out
+    return out / "seed0"  # the network's folder in the job's
 
 
 def damaged_copy(job, tmp_path, name, damage):
@@ -152,10 +152,13 @@ def job_inputs(text: str, rule: str) -> list[str]:
 
 def test_every_file_a_reader_opens_is_a_declared_input():
     text = dry_run("--forceall")
+    # networks come as the folders their training jobs write (every file inside)
     collect = " ".join(job_inputs(text, "collect_study"))
-    assert "history.csv" in collect and "angles.csv" in collect
+    assert "results/runs/fast_learning/mnist/depth2/base/fa_noise," in collect
+    assert "results/pretrain/784x100x10/he_normal/gaussian-mean0-std1-n" in collect
     evaluate = " ".join(job_inputs(text, "evaluate_study"))
-    assert "snapshots.pt" in evaluate and "model.pt" in evaluate
+    # ... and a network another rule writes (fa_then_noise) as its files
+    assert "fa_then_noise/seed0/snapshots.pt" in evaluate and "seed0/model.pt" in evaluate
     assert "/splits/" in evaluate and "mnist/train.json" in evaluate  # gram_rank, ood
     stats = " ".join(job_inputs(text, "study_statistics"))
     assert "histories.csv" in stats and "pretrain_angles.csv" in stats

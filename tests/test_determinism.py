@@ -25,6 +25,7 @@ def run_pretrain(out):
             str(out),
         ]
     )
+    return out / "seed4"  # the network's folder inside the job's
 
 
 def run_train(staged, out, pretrained=None, method="fa"):
@@ -61,25 +62,25 @@ def metrics(folder):
 def test_rerunning_gives_identical_bytes_and_metrics(tmp_path, staged_data):
     split.main(["--dataset", "mnist", "--tag", TAG, "--data-dir", str(staged_data)])
     for attempt in ("a", "b"):
-        run_pretrain(tmp_path / attempt / "pre")
+        pre = run_pretrain(tmp_path / attempt / "pre")
         run_train(
             staged_data,
             tmp_path / attempt / "run",
-            tmp_path / attempt / "pre" / "model.pt",
+            pre / "model.pt",
             "fa_noise",
         )
     a, b = tmp_path / "a", tmp_path / "b"
     for name in (
-        "pre/model.pt",
-        "pre/history.csv",
-        "pre/angles.csv",
-        "pre/snapshots.pt",
+        "pre/seed4/model.pt",
+        "pre/seed4/history.csv",
+        "pre/seed4/angles.csv",
+        "pre/seed4/snapshots.pt",
         "run/seed4/model.pt",
         "run/seed4/history.csv",
         "run/seed4/angles.csv",
     ):
         assert md5sum(a / name) == md5sum(b / name), name
-    assert metrics(a / "pre") == metrics(b / "pre")
+    assert metrics(a / "pre" / "seed4") == metrics(b / "pre" / "seed4")
     assert metrics(a / "run" / "seed4") == metrics(b / "run" / "seed4")
     summary = json.loads((a / "run" / "seed4" / "summary.json").read_text())
     assert summary["provenance"]["torch"] and summary["provenance"]["device"] == "cpu"

@@ -96,13 +96,15 @@ def fingerprint(folder: Path) -> dict:
 
 def finished_jobs(folder: Path) -> dict[str, int]:
     """Jobs Snakemake has recorded as finished: a summary.json (each job's last write)
-    that Snakemake no longer marks incomplete, nor the job's folder it is in. A job killed after its last write but
-    before Snakemake recorded it is unfinished, and is rightly redone."""
+    that Snakemake no longer marks incomplete, nor the job's folder it is in. A job
+    killed after its last write but before Snakemake recorded it is unfinished, and is
+    rightly redone."""
     incomplete = {
         base64.b64decode(marker.name).decode()
         for marker in (folder / ".snakemake" / "incomplete").glob("*")
         if marker.is_file()
     }
+
     def unfinished(path: Path) -> bool:  # the file, or the folder a job writes whole
         rel = path.relative_to(folder)
         return any(str(p) in incomplete for p in (rel, *rel.parents))

@@ -19,7 +19,7 @@ from noisefa import plan  # noqa: E402
 class FixedPricer:
     """One second per epoch and per pretraining: counts, not timings, are under test."""
 
-    def epoch(self, dims, sizes) -> float:
+    def epoch(self, dims, sizes, every_epoch) -> float:
         return 1.0
 
     def pretraining(self, dims, samples=None) -> float:
@@ -32,11 +32,11 @@ def test_the_priced_jobs_are_the_dry_run_jobs(tmp_path):
         config, plan.enabled_studies(config), tmp_path / "no-runs", FixedPricer()
     )
     dag = paper_cost.rule_counts([REPO / "config" / "config.yaml"])
-    for rule in ("train_network", "pretrain_noise", "noise_condition", "noise_after_data"):
+    for rule in ("train_networks", "pretrain_noise", "noise_condition", "noise_after_data"):
         assert counted[rule] == dag[rule], rule
     assert counted["meta_loss_seed"] == dag["meta_loss_seed"] == 10
     # early-stopping studies without finished runs are priced at their epoch cap, and say so
-    capped = [r for r in rows if r["study"] == "benchmark" and r["kind"] == "training"]
+    capped = [r for r in rows if r["study"] == "benchmark" and r["kind"] == "network training"]
     assert capped and all(r["note"].startswith("cap 300") for r in capped)
     assert all(r["s per job"] == 300 for r in capped)
 

@@ -31,7 +31,16 @@ def test_paper_scale_dry_run_matches_the_plan():
     assert len(runs) == 716
     # one job per method and condition trains all its seeds (plan.group_runs)
     assert counts["train_networks"] == len({k.group_path for k in runs}) == 157
-    assert counts["pretrain_noise"] == len(pretrains) == 124
+    assert len(pretrains) == 124
+    # one job per architecture, initialisation and noise pretrains all its seeds
+    assert counts["pretrain_noise"] == len({p.group_path for p in pretrains})
+    groups = {p.group_path: p for p in pretrains}.values()
+    grouped = {
+        key
+        for p in groups
+        for key in plan.pretrain_group(config, *(p.fields[f] for f in ("dims", "init", "noise")))
+    }
+    assert grouped == pretrains  # every pretraining in exactly the job of its group
     assert counts["noise_condition"] == 42 and counts["meta_loss_seed"] == 10
     assert counts["figure"] == len(FIGURES)
 

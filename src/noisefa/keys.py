@@ -42,6 +42,11 @@ class PretrainKey:
     def path(self) -> str:
         return paths.PRETRAIN.format(**self.fields)
 
+    @property
+    def group_path(self) -> str:
+        """The folder of its architecture's and noise's pretrainings (one job)."""
+        return paths.PRETRAIN_GROUP.format(**self.fields)
+
 
 @dataclass(frozen=True)
 class RunKey:

@@ -14,7 +14,7 @@ DATA = f"{RESULTS}/data"
 
 
 def seed_folder(seed: int | str) -> str:
-    """A network's folder inside its group's (RUN_GROUP)."""
+    """A network's folder inside its group's (RUN_GROUP, PRETRAIN_GROUP)."""
     return f"seed{seed}"
 
 
@@ -25,7 +25,10 @@ RUN_GROUP_ID = "{study}/{dataset}/depth{depth}/{variant}/{method}"
 RUN_GROUP = f"{RESULTS}/runs/{RUN_GROUP_ID}"
 RUN_ID = f"{RUN_GROUP_ID}/{seed_folder('{seed}')}"
 RUN = f"{RESULTS}/runs/{RUN_ID}"
-PRETRAIN_ID = "{dims}/{init}/{noise}/seed{seed}"
+# Likewise the noise pretrainings of one architecture and noise: one job, every seed.
+PRETRAIN_GROUP_ID = "{dims}/{init}/{noise}"
+PRETRAIN_GROUP = f"{RESULTS}/pretrain/{PRETRAIN_GROUP_ID}"
+PRETRAIN_ID = f"{PRETRAIN_GROUP_ID}/{seed_folder('{seed}')}"
 PRETRAIN = f"{RESULTS}/pretrain/{PRETRAIN_ID}"
 # One Fig 1f condition (all its trials) and one meta-loss network (Fig 6a).
 NOISE_CONDITION_ID = "{dataset}/depth{depth}/{noise}"

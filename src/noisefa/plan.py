@@ -117,6 +117,24 @@ def study_pretrains(config: dict, name: str) -> list[PretrainKey]:
     return list(dict.fromkeys(keys))
 
 
+def pretrain_group(config: dict, dims_tag: str, init: str, noise: str) -> list[PretrainKey]:
+    """The pretrainings of one pretrain_noise job (`paths.PRETRAIN_GROUP`): every seed
+    that an enabled study needs of this architecture, initialisation and noise."""
+    wanted = {"dims": dims_tag, "init": init, "noise": noise}
+    found = {
+        key
+        for name in enabled_studies(config)
+        for key in study_pretrains(config, name)
+        if {k: key.fields[k] for k in wanted} == wanted
+    }
+    return sorted(found, key=lambda k: k.seed)
+
+
+def pretrain_inputs(keys: list[PretrainKey]) -> list[str]:
+    """What a job reading these pretrainings declares: their group folders."""
+    return list(dict.fromkeys(k.group_path for k in keys))
+
+
 def study_job_outputs(config: dict, name: str) -> list[str]:
     """Other per-job files a study's evaluation gathers."""
     return get_study(name).extra(config)

@@ -27,7 +27,7 @@ PRESET = REPO / "tests" / "slurm" / "preset.yaml"
 STATE = Path(os.environ.get("NOISEFA_SLURM_DIR", "/tmp/noisefa-slurm"))
 # Rules that train networks: the GPU profile gives each one GPU, the CPU profile none.
 GPU_RULES = {
-    "train_network", "pretrain_noise", "noise_condition", "noise_after_data", "meta_loss_seed"
+    "train_networks", "pretrain_noise", "noise_condition", "noise_after_data", "meta_loss_seed"
 }  # fmt: skip
 LOCAL_RULES = {
     "stage_split", "make_split", "collect_study", "study_statistics", "figure", "table",

@@ -109,11 +109,16 @@ def group_settings(wildcards):
     return plan.group_settings(config, group_keys(wildcards))
 
 
-def get_pretrained_models(wildcards):
-    """The noise-pretrained checkpoint each network starts from, in seed order ([] for
-    methods that start fresh)."""
+def group_pretrains(wildcards):
+    """The noise pretraining each network of a train_networks job starts from, in seed
+    order ([] for methods that start fresh)."""
     found = [plan.run_settings(config, k).pretrain for k in group_keys(wildcards)]
-    return [f"{p.path}/model.pt" for p in found if p]
+    return [p for p in found if p]
+
+
+def get_pretrained_models(wildcards):
+    """The pretrain_noise folders those pretrainings are in."""
+    return plan.pretrain_inputs(group_pretrains(wildcards))
 
 
 def get_group_split(wildcards):
@@ -144,7 +149,6 @@ def get_collected_files(wildcards):
     """The histories and angle tables that collection reads beside each summary (those
     in group folders come with the folder)."""
     summaries = declared_summaries(get_study_run_inputs(wildcards))
-    summaries += get_study_pretrain_summaries(wildcards)
     return sibling_files(summaries, ("history.csv", "angles.csv"))
 
 
@@ -163,10 +167,10 @@ def get_evaluation_inputs(wildcards):
     study = wildcards.study
     inputs = {
         "runs": get_study_run_inputs(wildcards),
-        "pretrains": get_study_pretrain_summaries(wildcards),
+        "pretrains": get_study_pretrain_inputs(wildcards),
         "jobs": plan.study_job_outputs(config, study),
     }
-    folders = declared_summaries(inputs["runs"]) + inputs["pretrains"]
+    folders = declared_summaries(inputs["runs"])
     if get_study(study).extra_are_jobs:
         folders += inputs["jobs"]
     inputs["checkpoints"] = sibling_files(folders, ("model.pt", "snapshots.pt"))
@@ -178,7 +182,7 @@ def evaluation_arguments(wildcards, input):
     """The evaluate CLI's arguments: job folders (or tables) and the data folder."""
     folder = lambda files: [str(Path(f).parent) for f in files]  # noqa: E731
     args = ["--runs", *study_run_folders(wildcards)]
-    args += ["--pretrains", *folder(input.pretrains)]
+    args += ["--pretrains", *study_pretrain_folders(wildcards)]
     jobs = list(input.jobs)
     args += [
         "--extra",
@@ -196,11 +200,14 @@ def study_parameters(wildcards):
     return json.dumps({k: cfg[k] for k in names if k in cfg})
 
 
-def get_study_pretrain_summaries(wildcards):
-    return [
-        f"{key.path}/summary.json"
-        for key in plan.study_pretrains(config, wildcards.study)
-    ]
+def get_study_pretrain_inputs(wildcards):
+    """The pretrain_noise folders a study's noise pretrainings are in."""
+    return plan.pretrain_inputs(plan.study_pretrains(config, wildcards.study))
+
+
+def study_pretrain_folders(wildcards):
+    """Every noise-pretrained network's folder a study reads (for the CLIs)."""
+    return [key.path for key in plan.study_pretrains(config, wildcards.study)]
 
 
 def get_figure_inputs(wildcards):

@@ -4,7 +4,7 @@
 rule collect_study:
     input:
         runs=get_study_run_inputs,
-        pretrains=get_study_pretrain_summaries,
+        pretrains=get_study_pretrain_inputs,
         files=get_collected_files,
     output:
         runs=f"{RESULTS}/collected/{{study}}/runs.csv",
@@ -23,9 +23,10 @@ rule collect_study:
         CONDA_ENV
     params:
         runs=lambda wc: [f"{f}/summary.json" for f in study_run_folders(wc)],
+        pretrains=lambda wc: [f"{f}/summary.json" for f in study_pretrain_folders(wc)],
         out_dir=lambda wc, output: str(Path(output.runs).parent),
     shell:
-        "python -m noisefa.cli.collect --runs {params.runs:q} --pretrains {input.pretrains:q}"
+        "python -m noisefa.cli.collect --runs {params.runs:q} --pretrains {params.pretrains:q}"
         " --out-dir {params.out_dir:q} > {log:q} 2>&1"
 
 
@@ -105,7 +106,8 @@ rule noise_after_data:
         model=lambda wc, input: paths.network_files(
             f"{input.trained}/{paths.seed_folder(wc.seed)}"
         )["model"],
-        out_dir=lambda wc, output: str(Path(output.model).parent),
+        # the command writes <out-dir>/seed<k>
+        out_dir=lambda wc, output: str(Path(output.model).parent.parent),
     shell:
         "python -m noisefa.cli.pretrain --dims {params.dims} --seed {wildcards.seed}"
         " --noise {params.noise} --start-from {params.model:q} --batch-size {params.batch_size}"
@@ -120,7 +122,7 @@ rule meta_loss_seed:
             for task in plan.study(config, "meta_loss")["tasks"]
             for ext in ("npz", "json")
         ],
-        shared=f"{paths.PRETRAIN}/model.pt",
+        shared=paths.PRETRAIN_GROUP,
     output:
         paths.META_LOSS,
     log:
@@ -139,6 +141,9 @@ rule meta_loss_seed:
         tasks=" ".join(plan.study(config, "meta_loss")["tasks"]),
         epochs=" ".join(map(str, plan.study(config, "meta_loss")["epochs"])),
         cfg=lambda wc: plan.study(config, "meta_loss"),
+        shared=lambda wc, input: paths.network_files(
+            f"{input.shared}/{paths.seed_folder(wc.seed)}"
+        )["model"],
         batch_size=config["pretraining"]["batch_size"],
         lr=config["pretraining"]["lr"],
         epoch_samples=config["pretraining"]["epoch_samples"],
@@ -148,5 +153,5 @@ rule meta_loss_seed:
         " --lr {params.lr} --epoch-samples {params.epoch_samples} --data-dir {params.data:q}"
         " --tasks {params.tasks} --shots {params.cfg[shots]} --query {params.cfg[query]}"
         " --inner-steps {params.cfg[inner_steps]} --inner-lr {params.cfg[inner_lr]}"
-        " --draws {params.cfg[draws]} --epochs {params.epochs} --check {input.shared:q}"
+        " --draws {params.cfg[draws]} --epochs {params.epochs} --check {params.shared:q}"
         " --out {output:q} --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"

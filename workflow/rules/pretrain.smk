@@ -1,14 +1,15 @@
-# One noise-pretrained network per (architecture, noise, seed), shared by every
-# study that needs it.
+# The noise pretrainings of one architecture, initialisation and noise: every seed any
+# study needs, in one job, trained as one stack of tensors. Shared by every study that
+# needs them; each network's files are in <folder>/seed<k>.
 
 
 rule pretrain_noise:
     output:
-        **paths.network_files(paths.PRETRAIN),
+        directory(paths.PRETRAIN_GROUP),
     log:
-        paths.log("pretrain_noise", paths.PRETRAIN_ID),
+        paths.log("pretrain_noise", paths.PRETRAIN_GROUP_ID),
     benchmark:
-        paths.benchmark("pretrain_noise", paths.PRETRAIN_ID)
+        paths.benchmark("pretrain_noise", paths.PRETRAIN_GROUP_ID)
     shadow:
         SHADOW
     conda:
@@ -17,12 +18,15 @@ rule pretrain_noise:
     resources:
         gpu=1,
     params:
+        seeds=lambda wc: " ".join(
+            str(k.seed)
+            for k in plan.pretrain_group(config, wc.dims, wc.init, wc.noise)
+        ),
         batch_size=config["pretraining"]["batch_size"],
         lr=config["pretraining"]["lr"],
         epoch_samples=config["pretraining"]["epoch_samples"],
-        out_dir=lambda wc, output: str(Path(output.model).parent),
     shell:
-        "python -m noisefa.cli.pretrain --dims {wildcards.dims} --seed {wildcards.seed}"
+        "python -m noisefa.cli.pretrain --dims {wildcards.dims} --seeds {params.seeds}"
         " --noise {wildcards.noise} --init {wildcards.init} --batch-size {params.batch_size}"
-        " --lr {params.lr} --epoch-samples {params.epoch_samples} --out-dir {params.out_dir:q}"
+        " --lr {params.lr} --epoch-samples {params.epoch_samples} --out-dir {output:q}"
         " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"

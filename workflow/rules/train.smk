@@ -32,10 +32,9 @@ rule train_networks:
         lr=lambda wc: group_settings(wc).lr,
         init=lambda wc: group_settings(wc).init,
         hidden=config["training"]["hidden"],
-        pretrained=lambda wc, input: (
-            "--pretrained " + " ".join(shlex.quote(p) for p in input.pretrained)
-            if input.pretrained
-            else ""
+        pretrained=lambda wc: " ".join(
+            ["--pretrained"] * bool(group_pretrains(wc))
+            + [shlex.quote(f"{p.path}/model.pt") for p in group_pretrains(wc)]
         ),
         options=lambda wc: run_options(wc.study, group_settings(wc)),
     shell:

@@ -10,7 +10,10 @@ rule) on a K-shot support set, and take its loss on a disjoint query set; the
 meta-loss is the sum over tasks. The same task draws are used at every epoch, so the
 curve follows the network, not the sampling. Noise pretraining is re-run here
 (deterministically, from the seed); `--check` compares the result with the shared
-pretraining job's checkpoint.
+pretraining job's checkpoint. That job trains all seeds as one stack, which sums in
+another order than one network does: after 7,812 steps the two differ by float32
+drift (measured: at most 1.4% of the largest weight for [784,100,100,10]), so they
+must agree within CHECK_TOLERANCE of it; other settings give other weights entirely.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from ..learning.loops import pretrain_network
 from ..learning.network import build_network
 from .common import command_parser, log, parse_on_device, run
 from .noise_arguments import add_noise_arguments, noise_schedule
+
+CHECK_TOLERANCE = 0.05  # of the largest weight: float32 drift, not other settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -76,12 +81,16 @@ def main(argv: list[str] | None = None) -> None:
     if args.check:
         shared = load_tensors(args.check)
         gap = max(float((v.cpu() - shared[k]).abs().max()) for k, v in net.state_dict().items())
-        log(f"re-run pretraining vs shared checkpoint: max |difference| = {gap:.3g}")
-        if device.type == "cpu" and gap != 0:
+        scale = max(float(v.abs().max()) for v in shared.values())
+        log(
+            f"re-run pretraining vs shared checkpoint: max |difference| = {gap:.3g} "
+            f"({gap / scale:.2%} of the largest weight)"
+        )
+        if gap > CHECK_TOLERANCE * scale:
             raise ConfigError(
                 f"noise pretraining re-run for the meta-loss differs from {args.check}"
-                f" by {gap:.3g}; "
-                "the pretraining settings of the two jobs are not the same"
+                f" by {gap:.3g} ({gap / scale:.1%} of its largest weight, more than "
+                f"{CHECK_TOLERANCE:.0%}); the pretraining settings of the two jobs are not the same"
             )
     write_csv(args.out, pd.DataFrame(records))
 

@@ -3,7 +3,8 @@
 python -m noisefa.cli.noise_conditions --dims 784,100,10 --noise uniform-mean0-std0.5-n500000 \\
     --trials 10 --out FILE.csv
 
-Runs every trial (network seeds 0..trials-1) in one process: a condition is one job.
+Runs every trial (network seeds 0..trials-1) in one process, as one stack of networks
+(`learning.ensemble`): a condition is one job.
 Writes one row per (seed, layer): mean alignment angle before and after.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..files import write_csv
-from ..learning.loops import pretrain_network
+from ..learning.ensemble import pretrain_ensemble
 from ..learning.network import build_network
 from ..learning.recording import weight_metrics
 from .common import command_parser, log, parse_on_device, run
@@ -31,13 +32,15 @@ def main(argv: list[str] | None = None) -> None:
     schedule = noise_schedule(args)
     spec = schedule.spec
     records = []
-    for seed in range(args.trials):
-        start = time.perf_counter()
-        net = build_network(args.dims, "fa", seed, args.init).to(device)
-        before = weight_metrics(net, with_rank=False)
-        pretrain_network(net, schedule, seed, device, lambda e, m: None)
+    start = time.perf_counter()
+    seeds = list(range(args.trials))
+    nets = [build_network(args.dims, "fa", seed, args.init).to(device) for seed in seeds]
+    before = [weight_metrics(net, with_rank=False) for net in nets]
+    # every trial from its own seed's streams, all trials as one stack
+    pretrain_ensemble(nets, schedule, seeds, device, lambda i, e, m: None)
+    for seed, net, start_angles in zip(seeds, nets, before, strict=True):
         after = weight_metrics(net, with_rank=False)
-        for key in before:
+        for key in start_angles:
             records.append(
                 {
                     "distribution": spec.distribution,
@@ -45,14 +48,15 @@ def main(argv: list[str] | None = None) -> None:
                     "std": spec.std,
                     "seed": seed,
                     "layer": int(key.split("_")[1]),
-                    "angle_start": before[key],
+                    "angle_start": start_angles[key],
                     "angle_end": after[key],
                 }
             )
         log(
-            f"{args.noise} trial {seed}: last-layer angle {before[key]:.2f} -> {after[key]:.2f} "
-            f"({time.perf_counter() - start:.1f}s)"
+            f"{args.noise} trial {seed}: last-layer angle {start_angles[key]:.2f} -> "
+            f"{after[key]:.2f}"
         )
+    log(f"{args.trials} trials in {time.perf_counter() - start:.1f}s")
     write_csv(args.out, pd.DataFrame(records))
 
 

@@ -1,12 +1,14 @@
-"""Random-noise pretraining (Algorithm 1) of one network.
+"""Random-noise pretraining (Algorithm 1) of networks of one architecture, one per seed.
 
-python -m noisefa.cli.pretrain --dims 784,100,10 --seed 0 \
+python -m noisefa.cli.pretrain --dims 784,100,10 --seeds 0 1 2 \
     --noise gaussian-mean0-std1-n500000 --out-dir DIR
 
-Writes DIR/model.pt (tensor-only checkpoint), history.csv (per noise epoch: probe loss
-and accuracy, mean alignment angle per layer, effective rank per layer), angles.csv
-(per-neuron angles before and after), snapshots.pt (W of the chosen layers per epoch)
-and summary.json (parameters, final metrics, provenance).
+The networks train together as one stack of tensors (`learning.ensemble`), each on its
+own seed's noise stream. Writes, for every seed k, DIR/seed<k>/: model.pt (tensor-only
+checkpoint), history.csv (per noise epoch: probe loss and accuracy, mean alignment angle
+per layer, effective rank per layer), angles.csv (per-neuron angles before and after),
+snapshots.pt (W of the chosen layers per epoch) and summary.json (parameters, final
+metrics, provenance).
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.measures import per_neuron_angles
+from ..errors import ConfigError
 from ..files import md5sum, save_tensors, write_csv, write_json
 from ..learning.checkpoints import load_network, save_network
-from ..learning.loops import pretrain_network
+from ..learning.ensemble import pretrain_ensemble
 from ..learning.network import build_network
 from ..learning.recording import Recorder
 from ..learning.rules import RULES
+from ..paths import seed_folder
 from .common import (
     command_parser,
     config_hash,
@@ -34,11 +38,16 @@ from .common import (
 from .noise_arguments import add_noise_arguments, noise_schedule
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse(argv: list[str] | None):
     parser = command_parser("noisefa.cli.pretrain", __doc__)
     add_noise_arguments(parser)
     parser.add_argument(
-        "--seed", type=int, required=True, help="network seed (initial W and B, noise)"
+        "--seeds",
+        "--seed",
+        type=int,
+        nargs="+",
+        required=True,
+        help="one network per seed (its initial W and B, its noise)",
     )
     parser.add_argument("--rule", default="fa", choices=sorted(RULES))
     parser.add_argument(
@@ -46,46 +55,40 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--snapshot-layers", type=int, nargs="*", default=[-1])
     parser.add_argument(
-        "--start-from", type=Path, help="continue from this checkpoint instead of a fresh network"
+        "--start-from",
+        type=Path,
+        nargs="+",
+        help="continue from these checkpoints (one per seed, in order), not fresh networks",
     )
-    parser.add_argument("--out-dir", type=Path, required=True)
-    started = time.perf_counter()
+    parser.add_argument(
+        "--out-dir", type=Path, required=True, help="the networks go to OUT_DIR/seed<k>"
+    )
     args, device = parse_on_device(parser, argv)
-    schedule = noise_schedule(args, args.probe_size)
-    n_epochs = schedule.epochs
-    if args.start_from:
-        net = load_network(args.start_from, args.rule, args.dims)
-    else:
-        net = build_network(args.dims, args.rule, args.seed, args.init)
-    net.to(device)
-    before = per_neuron_angles(net, "untrained" if not args.start_from else "start")
-    recorder = Recorder(
-        net,
-        "noise",
-        n_epochs,
-        label=f"seed={args.seed}",
-        with_rank=True,
-        snapshot_layers=args.snapshot_layers,
-    )
-    log(
-        f"pretraining {args.dims} ({args.rule}) seed {args.seed} on {args.noise}:"
-        f" {n_epochs} epochs on {device}"
-    )
-    steps = pretrain_network(net, schedule, args.seed, device, recorder)
+    if len(set(args.seeds)) != len(args.seeds):
+        raise ConfigError(f"--seeds repeats a seed: {args.seeds}")
+    if args.start_from and len(args.start_from) != len(args.seeds):
+        raise ConfigError(
+            f"{len(args.seeds)} seeds need {len(args.seeds)} --start-from checkpoints "
+            f"(one per seed, in order), got {len(args.start_from)}"
+        )
+    return args, device
 
+
+def write_network(out: Path, args, seed: int, start_from, net, before, recorder, steps, info):
+    """One network's folder; summary.json last (its presence marks a complete job)."""
     history = recorder.history()
     after = per_neuron_angles(net, "trained")
     last = history.iloc[-1]
-    params = {
-        k: (str(v) if isinstance(v, Path) else v)
-        for k, v in vars(args).items()
-        if k not in ("out_dir", "gpus", "threads")
-    }
-    if args.start_from:
-        params["start_from_md5"] = md5sum(args.start_from)
+    skip = ("out_dir", "gpus", "threads", "seeds", "start_from")
+    params = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    params = {k: v for k, v in params.items() if k not in skip}
+    params["seed"] = seed
+    if start_from is not None:
+        params["start_from"] = str(start_from)
+        params["start_from_md5"] = md5sum(start_from)
     metrics = {
         "steps": steps,
-        "epochs": n_epochs,
+        "epochs": recorder.total_epochs,
         "probe_loss_start": float(history["loss"].iloc[0]),
         "probe_loss_end": float(last["loss"]),
         **{
@@ -95,32 +98,76 @@ def main(argv: list[str] | None = None) -> None:
         },
         **{f"{k}_end": float(last[k]) for k in history if k.startswith(("angle_", "erank_"))},
     }
-    out = args.out_dir
     save_network(out / "model.pt", net)
     save_tensors(out / "snapshots.pt", recorder.snapshot_tensors())
     write_csv(out / "history.csv", history)
     write_csv(out / "angles.csv", pd.concat([before, after], ignore_index=True))
-    # summary.json last: its presence marks a complete job.
     write_json(
         out / "summary.json",
         {
             "kind": "pretrain",
-            "seed": args.seed,
+            "seed": seed,
             "dims": args.dims,
             "init": args.init,
             "noise": args.noise,
             "params": params,
             "config_hash": config_hash(params),
             "metrics": metrics,
-            "provenance": provenance(device, started),
+            "provenance": info,
         },
     )
-    last_layer = len(args.dims) - 2
-    start, end = (metrics.get(f"angle_{last_layer}_{w}", float("nan")) for w in ("start", "end"))
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> None:
+    started = time.perf_counter()
+    args, device = parse(argv)
+    schedule = noise_schedule(args, args.probe_size)
+    n_epochs = schedule.epochs
+    starts = args.start_from or [None] * len(args.seeds)
+    nets = [
+        (
+            load_network(start, args.rule, args.dims)
+            if start is not None
+            else build_network(args.dims, args.rule, seed, args.init)
+        ).to(device)
+        for seed, start in zip(args.seeds, starts, strict=True)
+    ]
+    before = [
+        per_neuron_angles(net, "untrained" if start is None else "start")
+        for net, start in zip(nets, starts, strict=True)
+    ]
+    recorders = [
+        Recorder(
+            net,
+            "noise",
+            n_epochs,
+            label=f"seed={seed}",
+            with_rank=True,
+            snapshot_layers=args.snapshot_layers,
+        )
+        for seed, net in zip(args.seeds, nets, strict=True)
+    ]
     log(
-        f"done: last-layer angle {start:.2f} -> {end:.2f} degrees,"
-        f" {steps} steps in {time.perf_counter() - started:.1f}s"
+        f"pretraining {args.dims} ({args.rule}) seeds {args.seeds} together on {args.noise}:"
+        f" {n_epochs} epochs on {device}"
     )
+    steps = pretrain_ensemble(
+        nets, schedule, args.seeds, device, lambda i, e, m: recorders[i](e, m)
+    )
+    # the job's wall time, shared by its networks (`networks_in_job` of them)
+    job = {**provenance(device, started), "networks_in_job": len(nets)}
+    last_layer = len(args.dims) - 2
+    for seed, start, net, angles, recorder in zip(
+        args.seeds, starts, nets, before, recorders, strict=True
+    ):
+        out = args.out_dir / seed_folder(seed)
+        metrics = write_network(out, args, seed, start, net, angles, recorder, steps, job)
+        first, end = (
+            metrics.get(f"angle_{last_layer}_{w}", float("nan")) for w in ("start", "end")
+        )
+        log(f"done seed {seed}: last-layer angle {first:.2f} -> {end:.2f} degrees")
+    log(f"done: {len(nets)} networks, {steps} steps each, in {time.perf_counter() - started:.1f}s")
 
 
 if __name__ == "__main__":
