@@ -29,6 +29,7 @@ from noisefa.data.loading import Tensors
 from noisefa.data.staging import stage_split
 from noisefa.errors import CheckpointError, DivergenceError, ResultError
 from noisefa.files import save_tensors, write_json
+from noisefa.job_files import check_epochs
 from noisefa.learning.engine import Engine
 from noisefa.learning.loops import DIVERGENCE_FACTOR, DivergenceGuard, train_on_data
 from noisefa.learning.network import build_network
@@ -75,7 +76,7 @@ def damaged_copy(job, tmp_path, name, damage):
     [
         ("history.csv", "truncated rows", "ends at epoch 3, but its summary says"),
         ("history.csv", "cut mid-line", "has empty cells"),
-        ("history.csv", "row removed", "does not hold epochs"),
+        ("history.csv", "row removed", "holds neither epochs"),
         ("history.csv", "emptied", "history.csv is damaged"),
         ("angles.csv", "column renamed", "lacks the columns ['angle']"),
         ("summary.json", "truncated json", "summary.json is damaged"),
@@ -89,6 +90,23 @@ def test_collection_refuses_damaged_job_files(pretrained, tmp_path, name, damage
     )
     assert_refused(result, message)
     assert name in result.stderr and not out.exists()
+
+
+def test_splits_measured_only_at_the_ends_are_complete_and_others_are_not():
+    """Study.every_epoch: train and test at epoch 0, the best (3) and the last (5) only."""
+    rows = [("val", e) for e in range(6)] + [
+        (split, e) for split in ("train", "test") for e in (0, 3, 5)
+    ]
+    table = pd.DataFrame(
+        [{"phase": "data", "split": s, "epoch": e, "loss": 1.0, "acc": 0.5} for s, e in rows]
+    )
+    check_epochs(table, 5, "history.csv")  # accepted
+    for damaged, message in (
+        (table.drop(index=2), "val holds neither"),  # a gap in a split measured every epoch
+        (table[~((table["split"] == "test") & (table["epoch"] == 5))], "test holds neither"),
+    ):
+        with pytest.raises(ResultError, match=message):
+            check_epochs(damaged.reset_index(drop=True), 5, "history.csv")
 
 
 def test_a_damaged_collected_table_is_refused_by_its_readers(pretrained, tmp_path):

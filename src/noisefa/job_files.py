@@ -37,7 +37,8 @@ def read_history(path: Path, last_epoch: int) -> pd.DataFrame:
 
 
 def check_epochs(table: pd.DataFrame, last_epoch: int, where: str) -> None:
-    """Complete rows, finite losses, and epochs 0..last_epoch once per split and phase."""
+    """Complete rows, finite losses, and epochs 0..last_epoch once per split and phase
+    (or, for a split not measured every epoch, epoch 0, the best and last_epoch)."""
     if table.empty:
         raise ResultError(f"{where} has no rows")
     if table.isna().any().any():
@@ -47,10 +48,14 @@ def check_epochs(table: pd.DataFrame, last_epoch: int, where: str) -> None:
     groups = ["phase", "split"] if "phase" in table else ["split"]
     for name, part in table.groupby(groups):
         epochs = part["epoch"].to_numpy()
-        if not np.array_equal(epochs, np.arange(epochs.size)):
+        every = np.array_equal(epochs, np.arange(epochs.size))
+        # a split measured only at epoch 0, the best and the last epoch (Study.every_epoch)
+        ends = epochs.size <= 3 and epochs[0] == 0 and epochs[-1] == last_epoch
+        if not (every or ends and np.all(np.diff(epochs) > 0)):
             raise ResultError(
-                f"{where}: {'/'.join(map(str, np.atleast_1d(name)))} does not hold epochs "
-                f"0..{epochs.size - 1} in order (truncated or edited?); delete it and rerun"
+                f"{where}: {'/'.join(map(str, np.atleast_1d(name)))} holds neither epochs "
+                f"0..{epochs.size - 1} in order nor only epoch 0, the best and the last "
+                "(truncated or edited?); delete it and rerun"
             )
     if int(table["epoch"].max()) != last_epoch:
         raise ResultError(
