@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from noisefa import plan
@@ -98,6 +99,27 @@ def test_conditions_group_the_networks_that_differ_only_in_method_and_seed():
         assert len(keys) == 3 * 3  # bp, fa, fa_noise x 3 networks
         assert len({k.condition for k in keys}) == 1
     assert sum(map(len, conditions.values())) == len(plan.run_keys(config, "hyperparams"))
+
+
+def test_one_training_job_holds_a_method_s_seeds_with_shared_settings():
+    config = paper_config()
+    keys = plan.group_runs(config, "benchmark", "cifar10", 3, "base", "fa_noise")
+    assert [k.seed for k in keys] == [0, 1, 2]
+    assert {k.group_path for k in keys} == {"results/runs/benchmark/cifar10/depth3/base/fa_noise"}
+    assert [k.path.rsplit("/", 1)[1] for k in keys] == ["seed0", "seed1", "seed2"]
+    settings = plan.group_settings(config, keys)
+    assert settings.pretrain is None and settings.patience == 10  # per seed: its own
+    pretrains = [plan.run_settings(config, k).pretrain for k in keys]
+    assert [p.seed for p in pretrains] == [0, 1, 2]
+    # a pretraining job holds every seed any study needs of its architecture and noise
+    group = plan.pretrain_group(
+        config, *(pretrains[0].fields[f] for f in ("dims", "init", "noise"))
+    )
+    assert set(pretrains) <= set(group) and [p.seed for p in group] == sorted(p.seed for p in group)
+    # runs that differ in more than their seed cannot share a job
+    mixed = keys[:1] + plan.group_runs(config, "hyperparams", "cifar10", 2, "batch16", "fa")[:1]
+    with pytest.raises(ValueError, match="differ in settings beyond their seed"):
+        plan.group_settings(config, mixed)
 
 
 def test_captions_state_the_settings_of_the_run():
