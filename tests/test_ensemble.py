@@ -82,6 +82,20 @@ def test_ensemble_evaluation_equals_single_evaluation():
         assert accs[i] == acc
 
 
+def _train_stack(splits, on_epoch, **options):
+    """The SEEDS' FA networks as one stack: 12 epochs at most, batch 16, patience 2."""
+    return train_ensemble_on_data(
+        EnsembleEngine([build_network(DIMS, "fa", s) for s in SEEDS], 3e-2),
+        splits,
+        12,
+        16,
+        [generator(s, "shuffle") for s in SEEDS],
+        on_epoch,
+        patience=2,
+        **options,
+    )
+
+
 def test_a_short_run_matches_single_runs_with_early_stopping():
     """Same seeds -> same data order; per-network metrics, stop epochs and best states agree."""
     splits = {"train": _data(200, 1), "val": _data(60, 2), "test": _data(60, 3)}
@@ -101,15 +115,7 @@ def test_a_short_run_matches_single_runs_with_early_stopping():
         single_outcomes.append(outcome)
 
     histories = [[] for _ in SEEDS]
-    outcomes = train_ensemble_on_data(
-        EnsembleEngine([build_network(DIMS, "fa", s) for s in SEEDS], 3e-2),
-        splits,
-        12,
-        16,
-        [generator(s, "shuffle") for s in SEEDS],
-        lambda i, e, m: histories[i].append((e, m)),
-        patience=2,
-    )
+    outcomes = _train_stack(splits, lambda i, e, m: histories[i].append((e, m)))
     assert len({o.epochs_run for o in single_outcomes}) > 1  # networks stop at different epochs
     runs = zip(histories, single_histories, outcomes, single_outcomes, strict=True)
     for mine, theirs, out, ref in runs:
@@ -154,14 +160,9 @@ def test_splits_not_measured_every_epoch_are_measured_where_summaries_read_them(
     def run(every_epoch):
         epochs = [[] for _ in SEEDS]
         finals = [[] for _ in SEEDS]
-        outcomes = train_ensemble_on_data(
-            EnsembleEngine([build_network(DIMS, "fa", s) for s in SEEDS], 3e-2),
+        outcomes = _train_stack(
             splits,
-            12,
-            16,
-            [generator(s, "shuffle") for s in SEEDS],
             lambda i, e, m: epochs[i].append((e, m)),
-            patience=2,
             every_epoch=every_epoch,
             on_finish=lambda i, e, m: finals[i].append((e, m)),
         )

@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..errors import NoisefaError
+from ..errors import ConfigError, NoisefaError
 
 if TYPE_CHECKING:  # torch is imported where it is used: stages without networks start faster
     import torch
@@ -83,6 +83,21 @@ def parse_on_device(
     device = select_device(args.gpus)
     configure_torch(args.threads, device)
     return args, device
+
+
+def per_seed(seeds: list[int], checkpoints, flag: str) -> list:
+    """The checkpoint each seed's network starts from (None for all without `flag`),
+    refusing repeated seeds and a count that does not match them."""
+    if len(set(seeds)) != len(seeds):
+        raise ConfigError(f"--seeds repeats a seed: {seeds}")
+    if not checkpoints:
+        return [None] * len(seeds)
+    if len(checkpoints) != len(seeds):
+        raise ConfigError(
+            f"{len(seeds)} seeds need {len(seeds)} {flag} checkpoints "
+            f"(one per seed, in order), got {len(checkpoints)}"
+        )
+    return list(checkpoints)
 
 
 def select_device(gpus: int) -> torch.device:

@@ -19,7 +19,6 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.measures import per_neuron_angles
-from ..errors import ConfigError
 from ..files import md5sum, save_tensors, write_csv, write_json
 from ..learning.checkpoints import load_network, save_network
 from ..learning.ensemble import pretrain_ensemble
@@ -32,6 +31,7 @@ from .common import (
     config_hash,
     log,
     parse_on_device,
+    per_seed,
     provenance,
     run,
 )
@@ -64,13 +64,7 @@ def parse(argv: list[str] | None):
         "--out-dir", type=Path, required=True, help="the networks go to OUT_DIR/seed<k>"
     )
     args, device = parse_on_device(parser, argv)
-    if len(set(args.seeds)) != len(args.seeds):
-        raise ConfigError(f"--seeds repeats a seed: {args.seeds}")
-    if args.start_from and len(args.start_from) != len(args.seeds):
-        raise ConfigError(
-            f"{len(args.seeds)} seeds need {len(args.seeds)} --start-from checkpoints "
-            f"(one per seed, in order), got {len(args.start_from)}"
-        )
+    args.start_from = per_seed(args.seeds, args.start_from, "--start-from")
     return args, device
 
 
@@ -124,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     args, device = parse(argv)
     schedule = noise_schedule(args, args.probe_size)
     n_epochs = schedule.epochs
-    starts = args.start_from or [None] * len(args.seeds)
+    starts = args.start_from
     nets = [
         (
             load_network(start, args.rule, args.dims)

@@ -38,6 +38,7 @@ from .common import (
     config_hash,
     log,
     parse_on_device,
+    per_seed,
     provenance,
     run,
 )
@@ -53,14 +54,7 @@ def check_pretrained(args) -> list[Path | None]:
             else "starts from a fresh network; drop --pretrained"
         )
         raise ConfigError(f"method {args.method} {need}")
-    if not args.pretrained:
-        return [None] * len(args.seeds)
-    if len(args.pretrained) != len(args.seeds):
-        raise ConfigError(
-            f"{len(args.seeds)} seeds need {len(args.seeds)} --pretrained checkpoints "
-            f"(one per seed, in order), got {len(args.pretrained)}"
-        )
-    return list(args.pretrained)
+    return per_seed(args.seeds, args.pretrained, "--pretrained")
 
 
 def build_for_method(args, dims: list[int], seed: int, pretrained: Path | None):
@@ -123,8 +117,6 @@ def parse(argv: list[str] | None):
     args, device = parse_on_device(parser, argv)
     if args.patience is not None and args.patience < 1:
         raise ConfigError(f"--patience must be >= 1, got {args.patience}")
-    if len(set(args.seeds)) != len(args.seeds):
-        raise ConfigError(f"--seeds repeats a seed: {args.seeds}")
     return args, device
 
 
