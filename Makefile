@@ -20,7 +20,7 @@ SNAKEMAKE_ARGS ?=
 
 export NOISEFA_DATA_MIRROR
 
-.PHONY: pipeline test lint report clean-results
+.PHONY: pipeline test lint report record clean-results
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,16 @@ lint: $(BIN)/.installed
 report: $(BIN)/.installed
 	$(BIN)/snakemake --workflow-profile workflow/profiles/default $(CONFIG_ARGS) \
 	    --report results/report.html
+
+# The results of record: the paper at full scale on the data this machine holds, copied
+# into docs/record/ with its provenance. The pipeline runs through noisefa_pipeline.sessions,
+# which logs each (resumed) session's wall time in results/sessions.csv.
+RECORD_PRESET ?= offline
+record: $(BIN)/.installed
+	$(BIN)/python -m noisefa_pipeline.sessions results/sessions.csv -- \
+	    $(MAKE) --no-print-directory pipeline PRESET="$(RECORD_PRESET)"
+	$(BIN)/python -m noisefa_pipeline.record --results results --out docs/record \
+	    --configfile config/config.yaml $(foreach p,$(RECORD_PRESET),config/presets/$(p).yaml)
 
 clean-results:
 	rm -rf results .snakemake

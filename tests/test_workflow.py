@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from noisefa.catalogue import FIGURES
+from noisefa_pipeline import record
 from tests.conftest import REPO
 from tests.workflow_runs import offline_overlay, snakemake, tool, workflow_copy
 
@@ -99,6 +100,11 @@ def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
         "not run",
     }
     assert (results / "README.md").read_text().count("figures/") == len(FIGURES)
+    # `make record`'s copy: the gallery shows every figure (its own checks: test_record)
+    configs = [work / "config" / "config.yaml", work / "config/presets/smoke.yaml", offline]
+    record.write_record(results, tmp_path / "record", configs, results / "sessions.csv")
+    gallery = (tmp_path / "record" / "README.md").read_text()
+    assert all(f'src="figures/{figure}.png"' in gallery for figure in FIGURES)
     snakemake(*args, "--report", "results/report.html", cwd=work, env=env)
     report = (results / "report.html").read_text()
     assert "Reproduction:" in report  # the claims table on the front page

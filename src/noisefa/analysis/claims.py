@@ -418,56 +418,67 @@ def judge_number(
     return NumberVerdict(INCONCLUSIVE, f"{where}; Welch NS", welch)
 
 
-def table_s5_verdicts(results: Results, tolerance: float, alpha: float) -> list[Verdict]:
-    """One claim per number of Table S5."""
+def table_s5_cells() -> list[tuple[str, str, int, str, float, float]]:
+    """Every number of the paper's Table S5: (id, dataset, depth, row label, mean, sd)."""
     paper = paper_claims()["table_s5"]
-    table = results.accuracy_table()
-    verdicts = []
     rows = [
         (d, m, ROWS[m], values)
         for d, methods in paper["accuracy"].items()
         for m, values in methods.items()
     ]
     rows += [(d, "delta", ROWS["delta"], values) for d, values in paper["delta_acc"].items()]
-    for dataset, method, label, values in rows:
-        for depth, (mean, sd) in zip(PAPER_DEPTHS, values, strict=True):
-            title = f"Table S5: {DATASET_TITLES[dataset]}, {depth}-layer, {label}"
-            cell = None
-            if table is not None and "benchmark" in results.enabled:
-                match = table[
-                    (table["dataset"] == dataset)
-                    & (table["depth"] == depth)
-                    & (table["row"] == label)
-                ]
-                cell = match.iloc[0] if len(match) else None
-            verdict = Verdict(
-                id=f"tableS5-{dataset}-d{depth}-{method}",
-                figure="Table S5",
-                kind="number",
-                claim=f"{title} = {mean:.2f} ± {sd:.2f}",
-                paper=f"{mean:.2f} ± {sd:.2f} (n=3)",
-                test=f"Welch t vs the paper's cell; within {tolerance:g} pp",
+    return [
+        (f"tableS5-{dataset}-d{depth}-{method}", dataset, depth, label, mean, sd)
+        for dataset, method, label, values in rows
+        for depth, (mean, sd) in zip(PAPER_DEPTHS, values, strict=True)
+    ]
+
+
+def claim_ids() -> list[str]:
+    """The id of every claim `evaluate_claims` judges, in its order."""
+    return [claim["id"] for claim in paper_claims()["claims"]] + [c[0] for c in table_s5_cells()]
+
+
+def table_s5_verdicts(results: Results, tolerance: float, alpha: float) -> list[Verdict]:
+    """One claim per number of Table S5."""
+    table = results.accuracy_table()
+    verdicts = []
+    for claim_id, dataset, depth, label, mean, sd in table_s5_cells():
+        title = f"Table S5: {DATASET_TITLES[dataset]}, {depth}-layer, {label}"
+        cell = None
+        if table is not None and "benchmark" in results.enabled:
+            match = table[
+                (table["dataset"] == dataset) & (table["depth"] == depth) & (table["row"] == label)
+            ]
+            cell = match.iloc[0] if len(match) else None
+        verdict = Verdict(
+            id=claim_id,
+            figure="Table S5",
+            kind="number",
+            claim=f"{title} = {mean:.2f} ± {sd:.2f}",
+            paper=f"{mean:.2f} ± {sd:.2f} (n=3)",
+            test=f"Welch t vs the paper's cell; within {tolerance:g} pp",
+        )
+        if cell is None:
+            verdict.reason = "not in this configuration"
+        elif cell["status"] != "measured":
+            verdict.reason = cell["status"]
+        else:
+            note = cell["note"] if isinstance(cell["note"], str) else ""
+            judged = judge_number(
+                cell["mean"], cell["sd"], int(cell["n"]), mean, sd, tolerance, alpha, bool(note)
             )
-            if cell is None:
-                verdict.reason = "not in this configuration"
-            elif cell["status"] != "measured":
-                verdict.reason = cell["status"]
-            else:
-                note = cell["note"] if isinstance(cell["note"], str) else ""
-                judged = judge_number(
-                    cell["mean"], cell["sd"], int(cell["n"]), mean, sd, tolerance, alpha, bool(note)
-                )
-                verdict.verdict, welch = judged.verdict, judged.welch
-                verdict.reason = "; ".join(x for x in (judged.reason, note) if x)
-                verdict.ours = (
-                    f"{cell['mean']:.2f} ± {cell['sd']:.2f}"
-                    if np.isfinite(cell["sd"])
-                    else f"{cell['mean']:.2f}"
-                )
-                verdict.n = str(int(cell["n"]))
-                verdict.difference = _interval(welch["diff"], welch["ci_low"], welch["ci_high"])
-                verdict.p = _fmt_p(welch["p"])
-            verdicts.append(verdict)
+            verdict.verdict, welch = judged.verdict, judged.welch
+            verdict.reason = "; ".join(x for x in (judged.reason, note) if x)
+            verdict.ours = (
+                f"{cell['mean']:.2f} ± {cell['sd']:.2f}"
+                if np.isfinite(cell["sd"])
+                else f"{cell['mean']:.2f}"
+            )
+            verdict.n = str(int(cell["n"]))
+            verdict.difference = _interval(welch["diff"], welch["ci_low"], welch["ci_high"])
+            verdict.p = _fmt_p(welch["p"])
+        verdicts.append(verdict)
     return verdicts
 
 

@@ -1,0 +1,79 @@
+"""Run a command and append when it ran, how it ended and at which commit to a CSV.
+
+python -m noisefa_pipeline.sessions results/sessions.csv -- make pipeline PRESET=offline
+
+A paper-scale run is often interrupted and resumed; its wall time is the sum of its
+sessions, which Snakemake does not record. `make record` runs the pipeline through this
+command, and `noisefa_pipeline.record` reads the file into PROVENANCE.md. The row is
+appended atomically after the command ends (also when it fails or is interrupted by
+Ctrl-C), so an earlier session's row is never lost.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from noisefa.cli.common import command_parser, log, run
+from noisefa.files import write_csv
+
+COLUMNS = ["start", "end", "seconds", "exit_code", "commit", "command"]
+
+
+def git_commit(folder: Path) -> str:
+    """HEAD of the checkout holding `folder`, with '+changes' when tracked files differ."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "HEAD") or "unknown (not a git checkout)"
+    return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def read_sessions(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        return pd.DataFrame(columns=COLUMNS)
+    frame = pd.read_csv(path, keep_default_na=False)
+    missing = set(COLUMNS) - set(frame.columns)
+    if missing:
+        raise ValueError(f"{path}: not a sessions file (no column {', '.join(sorted(missing))})")
+    return frame[COLUMNS]
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = command_parser("noisefa_pipeline.sessions", __doc__)
+    parser.add_argument("sessions", type=Path, help="the CSV to append this session to")
+    parser.add_argument("command", nargs="+", help="the command to run (after --)")
+    args = parser.parse_args(argv)
+    earlier = read_sessions(args.sessions)  # a damaged file stops us before the long run
+    commit, start = git_commit(Path.cwd()), now()
+    try:
+        code = subprocess.call(args.command)
+    except KeyboardInterrupt:
+        code = 130
+    end = now()
+    row = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "seconds": int((end - start).total_seconds()),
+        "exit_code": code,
+        "commit": commit,
+        "command": " ".join(args.command),
+    }
+    write_csv(args.sessions, pd.concat([earlier, pd.DataFrame([row])], ignore_index=True))
+    log(f"session of {row['seconds']} s ended with exit code {code}; logged in {args.sessions}")
+    if code:
+        sys.exit(code)
+
+
+if __name__ == "__main__":
+    run(main)

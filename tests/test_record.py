@@ -1,0 +1,159 @@
+"""The results of record (`make record`): the sessions log, the copy into docs/record/,
+its gallery and provenance, and the check that a committed record is untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from noisefa.analysis.claims import claim_ids, evaluate_claims
+from noisefa.catalogue import FIGURES
+from noisefa.errors import ResultError
+from noisefa.paper import paper_claims
+from noisefa_pipeline import record
+from noisefa_pipeline.sessions import read_sessions
+
+GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
+
+
+def sessions_command(path, *command):
+    return subprocess.run(
+        [sys.executable, "-m", "noisefa_pipeline.sessions", str(path), "--", *command],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_each_session_is_logged_with_its_exit_code(tmp_path):
+    log = tmp_path / "results" / "sessions.csv"
+    failed = sessions_command(log, sys.executable, "-c", "import sys; sys.exit(3)")
+    assert failed.returncode == 3  # the command's failure is the caller's failure
+    sessions_command(log, sys.executable, "-c", "pass")
+    frame = read_sessions(log)
+    assert list(frame["exit_code"]) == [3, 0] and (frame["seconds"] >= 0).all()
+    assert frame["command"].iloc[1].endswith("-c pass")
+
+
+def test_a_damaged_sessions_log_stops_before_the_run(tmp_path):
+    log = tmp_path / "sessions.csv"
+    log.write_text("not,a,sessions,file\n")
+    marker = tmp_path / "ran"
+    done = sessions_command(log, sys.executable, "-c", f"open({str(marker)!r}, 'w')")
+    assert done.returncode == 2 and "not a sessions file" in done.stderr
+    assert not marker.exists() and log.read_text() == "not,a,sessions,file\n"
+
+
+@pytest.mark.parametrize(
+    "label, targets",
+    [
+        ("Fig 2b", ["fig2b"]),
+        ("Fig 4d / S12", ["fig4d", "figS12"]),
+        ("Fig 4g,h", ["fig4g", "fig4h"]),
+        ("Table 1 / S5", ["table1", "tableS5"]),
+        ("Table S5 / B.5", ["tableS5"]),
+        ("Fig S11", ["figS11"]),
+    ],
+)
+def test_a_claims_label_names_its_figures(label, targets):
+    assert record.claim_targets(label) == targets
+
+
+def test_every_claim_names_figures_or_tables_that_exist():
+    known = set(FIGURES) | {"table1", "tableS5"}
+    for claim in paper_claims()["claims"]:
+        targets = record.claim_targets(claim["figure"])
+        assert targets and set(targets) <= known, (claim["id"], claim["figure"])
+
+
+def finished_run(root):
+    """A results folder with everything a record copies, in a committed checkout."""
+    results = root / "results"
+    for folder in ("figures", "tables", "stats", "benchmarks/train_networks", "runs/a/seed0"):
+        (results / folder).mkdir(parents=True)
+    claims = evaluate_claims(results, [])  # the real claims, every one 'not run' here
+    claims.to_csv(results / "claims.csv", index=False)
+    (results / "claims.md").write_text("# Does the paper reproduce?\n")
+    (results / "README.md").write_text("# Results\n")
+    for figure in ("fig2b", "figS1"):
+        (results / "figures" / f"{figure}.png").write_bytes(b"\x89PNG" + figure.encode())
+    (results / "figures" / "fig2b.pdf").write_bytes(b"%PDF")  # not copied: PNG only
+    (results / "tables" / "table1.md").write_text("| a |\n")
+    (results / "tables" / "table1.csv").write_text("a\n1\n")
+    (results / "stats" / "fast_learning.csv").write_text("p\n0.01\n")
+    (results / "benchmarks" / "train_networks" / "job.tsv").write_text("s\tmax_rss\n7200\t1\n")
+    summary = {"provenance": {"device": "cpu", "hostname": "h", "torch": "t", "noisefa": "n"}}
+    (results / "runs" / "a" / "seed0" / "summary.json").write_text(json.dumps(summary))
+    (root / "config.yaml").write_text("studies: {benchmark: {networks: 3}}\n")
+    (root / "overlay.yaml").write_text("studies: {benchmark: {networks: 2}}\n")
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null"}
+    for step in (["init", "-q"], ["add", "config.yaml", "overlay.yaml"], ["commit", "-qm", "x"]):
+        subprocess.run([*GIT, *step], cwd=root, check=True, env=env)
+    return results
+
+
+def test_a_finished_run_becomes_a_record_that_checks_out(tmp_path):
+    results = finished_run(tmp_path)
+    out = tmp_path / "docs" / "record"
+    configs = [tmp_path / "config.yaml", tmp_path / "overlay.yaml"]
+    record.write_record(results, out, configs, results / "sessions.csv")
+    names = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    assert names == {
+        "README.md",
+        "PROVENANCE.md",
+        record.MANIFEST,
+        "claims.md",
+        "claims.csv",
+        "results-README.md",
+        "figures/fig2b.png",
+        "figures/figS1.png",
+        "tables/table1.md",
+        "tables/table1.csv",
+        "stats/fast_learning.csv",
+    }
+    assert record.record_problems(out) == []
+    gallery = (out / "README.md").read_text()
+    assert 'src="figures/fig2b.png"' in gallery and "FA after noise learns faster" in gallery
+    assert gallery.index("## 4.1") < gallery.index("figS1.png") < gallery.index("## 4.2")
+    provenance = (out / "PROVENANCE.md").read_text()
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True)
+    assert f"`{head.stdout.decode().strip()}`" in provenance
+    merged = record.config_hash({"studies": {"benchmark": {"networks": 2}}})
+    assert f"hash `{merged}`" in provenance  # the overlay wins, as with --configfile
+    assert "| train_networks |      1 |           2 |" in provenance  # 7200 s = 2 job hours
+    assert "not in this configuration" in provenance  # why claims were not run
+    assert "No sessions were logged" in provenance
+
+
+def test_an_edited_or_stale_record_is_caught(tmp_path):
+    results = finished_run(tmp_path)
+    out = tmp_path / "record"
+    record.write_record(results, out, [tmp_path / "config.yaml"], results / "sessions.csv")
+    with open(out / "claims.md", "a") as handle:
+        handle.write("a hand edit\n")
+    (out / "figures" / "extra.png").write_bytes(b"png")
+    claims = pd.read_csv(out / "claims.csv")
+    claims.iloc[:-1].to_csv(out / "claims.csv", index=False)  # a claim fewer than the yaml's
+    provenance = out / "PROVENANCE.md"
+    provenance.write_text(provenance.read_text().replace("**Commit:** `", "**Commit:** `0"))
+    problems = "\n".join(record.record_problems(out))
+    assert "claims.md differs" in problems and "figures/extra.png is not part" in problems
+    assert "ids differ" in problems and "names no commit" in problems
+    assert len(claim_ids()) == len(claims)
+
+
+def test_an_unfinished_run_is_refused_and_the_old_record_kept(tmp_path):
+    results = finished_run(tmp_path)
+    out = tmp_path / "record"
+    record.write_record(results, out, [tmp_path / "config.yaml"], results / "sessions.csv")
+    before = (out / record.MANIFEST).read_text()
+    (results / "claims.md").unlink()
+    with pytest.raises(ResultError, match="not a finished run.*claims.md"):
+        record.write_record(results, out, [tmp_path / "config.yaml"], results / "sessions.csv")
+    assert (out / record.MANIFEST).read_text() == before
+    assert record.record_problems(out) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".record")] == []
