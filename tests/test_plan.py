@@ -71,6 +71,27 @@ def test_only_noise_methods_have_a_pretraining():
         assert has == (key.method == "fa_noise")
 
 
+def test_noise_pretraining_runs_under_the_method_s_own_rule():
+    config = paper_config()
+    config["studies"]["fast_learning"]["methods"] = ["fa_noise", "dfa_noise", "kp_noise", "kp"]
+    settings = {
+        k.method: plan.run_settings(config, k)
+        for k in plan.run_keys(config, "fast_learning")
+        if k.seed == 0 and k.depth == 2
+    }
+    assert settings["fa_noise"].pretrain.path.endswith("/gaussian-mean0-std1-n500000/seed0")
+    assert settings["dfa_noise"].pretrain.rule == "dfa"
+    assert settings["dfa_noise"].pretrain.path == (
+        "results/pretrain/784x100x10/he_normal/gaussian-mean0-std1-n500000-dfa/seed0"
+    )
+    # Kolen-Pollack decays W and B: its runs carry the decay, the others none
+    assert settings["kp"].weight_decay == settings["kp_noise"].weight_decay == 3e-4
+    assert settings["fa_noise"].weight_decay == settings["dfa_noise"].weight_decay == 0
+    # each rule's pretrainings are one job of their own
+    group = plan.pretrain_group(config, "784x100x10", "he_normal", "gaussian-mean0-std1-n500000-kp")
+    assert {k.rule for k in group} == {"kp"} and len(group) == 10
+
+
 def test_disabled_studies_ask_for_nothing():
     config = paper_config()
     config["studies"]["noise_alignment"]["enabled"] = False

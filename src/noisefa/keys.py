@@ -16,7 +16,7 @@ from . import paths
 from .data.registry import get_dataset
 from .data.splits import SplitRequest
 from .learning.methods import get_method
-from .naming import dims_tag, mlp_dims, noise_tag
+from .naming import dims_tag, mlp_dims, noise_tag, pretraining_tag
 
 BASE = "base"
 
@@ -27,14 +27,16 @@ class PretrainKey:
     init: str
     noise: str
     seed: int
+    rule: str = "fa"  # the learning rule of the noise training (Algorithm 1: FA)
 
     @property
     def fields(self) -> dict:
-        """The key as the path templates' fields (`paths.PRETRAIN`, `paths.META_LOSS`)."""
+        """The key as the path templates' fields (`paths.PRETRAIN`, `paths.META_LOSS`);
+        a rule other than FA follows the noise in its folder's name."""
         return {
             "dims": dims_tag(self.dims),
             "init": self.init,
-            "noise": self.noise,
+            "noise": pretraining_tag(self.noise, self.rule),
             "seed": self.seed,
         }
 
@@ -82,6 +84,7 @@ class RunSettings:
     init: str
     snapshots: bool  # keep the last layer's W at every epoch (trajectory studies)
     pretrain: PretrainKey | None
+    weight_decay: float = 0.0  # per step, Kolen-Pollack's (training.kp_decay)
 
 
 def study(config: dict, name: str) -> dict:
@@ -179,10 +182,13 @@ def settings(
     pretraining its method starts from (`noise`: the study's noise unless given)."""
     train = config["training"]
     init = init or train["init"]
+    method = get_method(key.method)
     pretrain = None
-    if get_method(key.method).noise_pretraining:
+    if method.noise_pretraining:
         noise = noise or noise_for(config, key.study)
-        pretrain = PretrainKey(dims(config, key.dataset, key.depth), init, noise, key.seed)
+        pretrain = PretrainKey(
+            dims(config, key.dataset, key.depth), init, noise, key.seed, method.rule
+        )
     return RunSettings(
         split,
         epochs,
@@ -192,6 +198,7 @@ def settings(
         init,
         snapshots,
         pretrain,
+        train["kp_decay"] if method.decays else 0.0,
     )
 
 

@@ -34,6 +34,27 @@ def parse_noise_tag(tag: str) -> tuple[str, float, float, int]:
     return dist, float(mean), float(std), int(samples)
 
 
+# A noise pretraining under a rule other than FA (Algorithm 1's) carries the rule after
+# its noise: 'gaussian-mean0-std1-n500000-dfa'. FA's tag is the noise alone, as before.
+PRETRAINING_TAG_PATTERN = rf"{NOISE_TAG_PATTERN}(-[a-z]+)?"
+
+
+def pretraining_tag(noise: str, rule: str = "fa") -> str:
+    return noise if rule == "fa" else f"{noise}-{rule}"
+
+
+def split_pretraining_tag(tag: str) -> tuple[str, str]:
+    """'gaussian-mean0-std1-n500000-dfa' -> ('gaussian-mean0-std1-n500000', 'dfa')."""
+    match = re.fullmatch(PRETRAINING_TAG_PATTERN, tag)
+    if not match:
+        raise ValueError(
+            f"cannot read pretraining tag {tag!r}; expected a noise tag such as "
+            "'gaussian-mean0-std1-n500000', optionally followed by '-<rule>'"
+        )
+    rule = match.group(match.re.groups)
+    return (tag[: -len(rule)] if rule else tag), (rule[1:] if rule else "fa")
+
+
 def dims_tag(dims: Sequence[int]) -> str:
     """[784, 100, 10] -> '784x100x10'."""
     return "x".join(str(int(d)) for d in dims)

@@ -28,9 +28,13 @@ from noisefa.catalogue import EVALUATED, FIGURES, SECTIONS  # noqa: E402
 from noisefa.data.ood import OOD_SETS  # noqa: E402
 from noisefa.studies import STUDIES, get_study  # noqa: E402
 from noisefa.data.registry import DATASETS  # noqa: E402
-from noisefa.learning.methods import METHODS  # noqa: E402
+from noisefa.learning.methods import DECAYING_RULES, METHODS  # noqa: E402
 from noisefa.studies.benchmark import TABLES  # noqa: E402
-from noisefa.naming import INIT_SCHEMES, NOISE_TAG_PATTERN  # noqa: E402
+from noisefa.naming import (  # noqa: E402
+    INIT_SCHEMES,
+    PRETRAINING_TAG_PATTERN,
+    split_pretraining_tag,
+)
 from noisefa.data.splits import TAG_PATTERN as SPLIT_TAG_PATTERN  # noqa: E402
 
 SCHEMA = Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
@@ -63,7 +67,7 @@ wildcard_constraints:
     split="train|test",
     split_tag=SPLIT_TAG_PATTERN,
     dims=r"\d+(x\d+)+",
-    noise=NOISE_TAG_PATTERN,
+    noise=PRETRAINING_TAG_PATTERN,
     seed=r"\d+",
     depth=r"\d+",
     variant=r"[A-Za-z0-9._+-]+",
@@ -260,4 +264,15 @@ def run_options(study, settings):
         options.append(f"--patience {settings.patience}")
     if settings.snapshots:
         options.append("--snapshot-layers -1")
+    if settings.weight_decay:
+        options.append(f"--weight-decay {settings.weight_decay}")
     return " ".join(options)
+
+
+def pretraining_options(wildcards):
+    """The noise and learning rule of a pretrain_noise job's tag (and KP's decay)."""
+    noise, by = split_pretraining_tag(wildcards.noise)
+    options = f"--noise {noise} --rule {by}"
+    if by in DECAYING_RULES:
+        options += f" --weight-decay {config['training']['kp_decay']}"
+    return options

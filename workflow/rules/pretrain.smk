@@ -25,8 +25,9 @@ rule pretrain_noise:
         batch_size=config["pretraining"]["batch_size"],
         lr=config["pretraining"]["lr"],
         epoch_samples=config["pretraining"]["epoch_samples"],
+        options=pretraining_options,
     shell:
         "python -m noisefa.cli.pretrain --dims {wildcards.dims} --seeds {params.seeds}"
-        " --noise {wildcards.noise} --init {wildcards.init} --batch-size {params.batch_size}"
+        " {params.options} --init {wildcards.init} --batch-size {params.batch_size}"
         " --lr {params.lr} --epoch-samples {params.epoch_samples} --out-dir {output:q}"
         " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"

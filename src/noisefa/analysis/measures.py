@@ -65,12 +65,13 @@ def direction_distance(weight: torch.Tensor, feedback: torch.Tensor) -> float:
 
 
 def per_neuron_angles(net, stage: str) -> pd.DataFrame:
-    """Every neuron's W-B angle of every layer with a feedback matrix, one row each."""
+    """Every neuron's angle between the rule's pathway and BP's (W-B under FA) of every
+    layer with a feedback matrix, one row each."""
+    from ..learning.pathways import pathways  # the layers' pairs: a network, not tensors
+
     frames = []
-    for i, layer in enumerate(net.layers):
-        if i == 0:
-            continue
-        angles = alignment_angles(layer.weight.detach(), layer.feedback).cpu().numpy()
+    for i, bp, ours in pathways(net):
+        angles = alignment_angles(bp, ours).cpu().numpy()
         frames.append(
             pd.DataFrame(
                 {"layer": i, "neuron": range(angles.size), "stage": stage, "angle": angles}

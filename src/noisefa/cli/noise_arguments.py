@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..learning.loops import NoiseSchedule
 from ..learning.network import INIT_SCHEMES
@@ -33,8 +34,30 @@ def add_noise_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epoch-samples", type=int, default=5000, help="noise samples per epoch")
 
 
+def add_weight_decay_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--weight-decay",
+        type=float,
+        default=0.0,
+        help="decay of W (and of a learnt B) per step, decoupled from Adam: "
+        "Kolen-Pollack's (config training.kp_decay)",
+    )
+
+
+def recorded_params(args: argparse.Namespace, skip: tuple[str, ...]) -> dict:
+    """A command's arguments as summary.json records and hashes them. A zero weight decay
+    is left out, so runs without one keep the hash they had before the option existed."""
+    params = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    if not params.get("weight_decay"):
+        params.pop("weight_decay", None)
+    return {k: v for k, v in params.items() if k not in skip}
+
+
 def noise_schedule(args: argparse.Namespace, probe_size: int = 1024) -> NoiseSchedule:
     spec, samples = NoiseSpec.parse_tag(args.noise)
     if args.batch_size < 1 or probe_size < 1:
         raise ValueError("--batch-size and --probe-size must be >= 1")
-    return NoiseSchedule(spec, samples, args.batch_size, args.lr, args.epoch_samples, probe_size)
+    decay = getattr(args, "weight_decay", 0.0)  # only commands that take --weight-decay
+    return NoiseSchedule(
+        spec, samples, args.batch_size, args.lr, args.epoch_samples, probe_size, decay
+    )

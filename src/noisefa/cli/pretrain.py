@@ -35,7 +35,12 @@ from .common import (
     provenance,
     run,
 )
-from .noise_arguments import add_noise_arguments, noise_schedule
+from .noise_arguments import (
+    add_noise_arguments,
+    add_weight_decay_argument,
+    noise_schedule,
+    recorded_params,
+)
 
 
 def parse(argv: list[str] | None):
@@ -50,6 +55,7 @@ def parse(argv: list[str] | None):
         help="one network per seed (its initial W and B, its noise)",
     )
     parser.add_argument("--rule", default="fa", choices=sorted(RULES))
+    add_weight_decay_argument(parser)
     parser.add_argument(
         "--probe-size", type=int, default=1024, help="fixed noise samples for the loss curve"
     )
@@ -73,9 +79,7 @@ def write_network(out: Path, args, seed: int, start_from, net, before, recorder,
     history = recorder.history()
     after = per_neuron_angles(net, "trained")
     last = history.iloc[-1]
-    skip = ("out_dir", "gpus", "threads", "seeds", "start_from")
-    params = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
-    params = {k: v for k, v in params.items() if k not in skip}
+    params = recorded_params(args, ("out_dir", "gpus", "threads", "seeds", "start_from"))
     params["seed"] = seed
     if start_from is not None:
         params["start_from"] = str(start_from)

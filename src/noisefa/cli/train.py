@@ -42,6 +42,7 @@ from .common import (
     provenance,
     run,
 )
+from .noise_arguments import add_weight_decay_argument, recorded_params
 
 
 def check_pretrained(args) -> list[Path | None]:
@@ -93,6 +94,7 @@ def parse(argv: list[str] | None):
     )
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-4)
+    add_weight_decay_argument(parser)
     parser.add_argument(
         "--patience", type=int, help="stop when validation accuracy stalls this long"
     )
@@ -145,9 +147,9 @@ def write_network(out: Path, args, seed: int, pretrained, dims, net, recorder, o
     """One network's folder: checkpoint, history, angles, snapshots, summary."""
     history = recorder.history()
     metrics = run_metrics(history, outcome, args.epochs)
-    skip = ("out_dir", "gpus", "threads", "data_dir", "seeds", "pretrained")
-    params = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
-    params = {k: v for k, v in params.items() if k not in skip}
+    params = recorded_params(
+        args, ("out_dir", "gpus", "threads", "data_dir", "seeds", "pretrained")
+    )
     params.update(seed=seed, dims=dims)
     if pretrained is not None:
         params["pretrained"] = str(pretrained)
@@ -203,7 +205,7 @@ def main(argv: list[str] | None = None) -> None:
         for seed, net in zip(args.seeds, nets, strict=True)
     ]
     outcomes = train_ensemble_on_data(
-        EnsembleEngine(nets, args.lr),
+        EnsembleEngine(nets, args.lr, args.weight_decay),
         splits,
         args.epochs,
         args.batch_size,

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from .network import MLP
+from .rules import learns_feedback
 
 _MEAN = 1  # ATen's Reduction::Mean
 
@@ -38,9 +39,15 @@ class FusedAdam:
         betas=(0.9, 0.999),
         eps: float = 1e-8,
         grads: list[torch.Tensor] | None = None,
+        weight_decay: float = 0.0,
+        decayed: int = 0,
     ):
         if not lr > 0:
             raise ValueError(f"learning rate must be > 0, got {lr}")
+        if not 0 <= weight_decay < 1:
+            raise ValueError(f"weight decay is a fraction per step in [0, 1), got {weight_decay}")
+        # decoupled (AdamW-style) decay of the first `decayed` params: p <- (1 - wd) p - u
+        self.weight_decay, self._decayed = weight_decay, [p.detach() for p in params[:decayed]]
         self.params = [p.detach() for p in params]
         # the gradients: each parameter's .grad, or tensors the caller fills (ensembles)
         self.grads = [p.grad for p in params] if grads is None else list(grads)
@@ -54,6 +61,8 @@ class FusedAdam:
 
     def step(self) -> None:
         self._step.add_(1)
+        if self.weight_decay and self._decayed:
+            torch._foreach_mul_(self._decayed, 1.0 - self.weight_decay)
         torch._fused_adam_(
             self.params,
             self.grads,
@@ -73,6 +82,28 @@ class FusedAdam:
         )
 
 
+class FeedbackLearning:
+    """The engines' part in a rule whose B learns (`rules.learns_feedback`,
+    Kolen-Pollack): the gap B - W is kept before the optimiser's step, and B is set from
+    the updated W and the decayed gap after it, so B takes W's update and decay."""
+
+    def __init__(self, rule, weights, feedback, decay: float):
+        self.rule, self.weights, self.feedback, self.decay = rule, weights, feedback, decay
+        self.gaps = [torch.empty_like(w) for w in weights]
+
+    def before_step(self) -> None:
+        for w, b, gap in zip(self.weights, self.feedback, self.gaps, strict=True):
+            self.rule.keep_gap(w, b, gap)
+
+    def after_step(self) -> None:
+        for w, b, gap in zip(self.weights, self.feedback, self.gaps, strict=True):
+            self.rule.update_feedback(w, b, gap, self.decay)
+
+
+def feedback_learning(rule, weights, feedback, decay: float) -> FeedbackLearning | None:
+    return FeedbackLearning(rule, weights, feedback, decay) if learns_feedback(rule) else None
+
+
 class Engine:
     """The fast path. The ops below are exactly those autograd runs for
     `FeedbackLinear` + cross-entropy, minus the loss value itself (no training loop
@@ -80,12 +111,16 @@ class Engine:
     to the bit while this one spends no time on graphs, contexts or allocations it
     does not need."""
 
-    def __init__(self, net: MLP, lr: float):
+    def __init__(self, net: MLP, lr: float, weight_decay: float = 0.0):
         self.net = net
         layers = list(net.layers)
         for p in net.parameters():
             p.grad = torch.zeros_like(p)
-        self.optimizer = FusedAdam(list(net.parameters()), lr)
+        weights = [layer.weight for layer in layers]
+        biases = [layer.bias for layer in layers]
+        self.optimizer = FusedAdam(
+            weights + biases, lr, weight_decay=weight_decay, decayed=len(weights)
+        )
         # Detached views share storage with the parameters, which the optimiser
         # updates in place: the step builds no autograd graph, without a no_grad
         # context on every call.
@@ -96,6 +131,9 @@ class Engine:
         self._weight_grads = [layer.weight.grad for layer in layers]
         self._bias_grads = [layer.bias.grad for layer in layers]
         self._propagate = layers[0].rule.propagate
+        self._feedback_learning = feedback_learning(
+            layers[0].rule, self._weights, self._feedback, weight_decay
+        )
         self._one = torch.ones((), device=self._weights[0].device)
         self._counts: dict[int, torch.Tensor] = {}  # batch size -> nll's total_weight
 
@@ -128,7 +166,16 @@ class Engine:
             if i:
                 delta = self._propagate(delta, self._weights[i], self._feedback[i], output_error)
                 delta = torch.ops.aten.threshold_backward(delta, activations[i], 0)
-        self.optimizer.step()
+        optimizer_step(self.optimizer, self._feedback_learning)
+
+
+def optimizer_step(optimizer: FusedAdam, feedback: FeedbackLearning | None) -> None:
+    if feedback is None:
+        optimizer.step()
+        return
+    feedback.before_step()
+    optimizer.step()
+    feedback.after_step()
 
 
 def autograd_step(

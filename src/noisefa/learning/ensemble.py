@@ -18,7 +18,7 @@ import torch
 from ..data.loading import Tensors
 from ..errors import ConfigError
 from ..seeding import generator
-from .engine import _MEAN, FusedAdam, evaluate
+from .engine import _MEAN, FusedAdam, evaluate, feedback_learning, optimizer_step
 from .loops import (
     DataOutcome,
     DivergenceGuard,
@@ -34,7 +34,7 @@ from .noise import NoiseSampler
 class EnsembleEngine:
     """One optimisation step for k networks at once (see the module docstring)."""
 
-    def __init__(self, nets: Sequence[MLP], lr: float):
+    def __init__(self, nets: Sequence[MLP], lr: float, weight_decay: float = 0.0):
         if not nets:
             raise ValueError("an ensemble needs at least one network")
         dims, rules = {tuple(n.dims) for n in nets}, {n.rule_name for n in nets}
@@ -52,16 +52,25 @@ class EnsembleEngine:
             b = torch.stack([layer.bias.detach() for layer in layers])
             for j, layer in enumerate(layers):  # the networks now read and write the stack
                 layer.weight.data, layer.bias.data = w[j], b[j]
+            fb = torch.stack([layer.feedback for layer in layers])
+            for j, layer in enumerate(layers):  # a rule that learns B writes it here too
+                layer.feedback = fb[j]
             self.weights.append(w)
             self.biases.append(b)
-            self.feedback.append(torch.stack([layer.feedback for layer in layers]))
+            self.feedback.append(fb)
         self._weights_t = [w.transpose(1, 2) for w in self.weights]
         self._weight_grads = [torch.zeros_like(w) for w in self.weights]
         self._bias_grads = [torch.zeros_like(b) for b in self.biases]
         self.optimizer = FusedAdam(
-            self.weights + self.biases, lr, grads=self._weight_grads + self._bias_grads
+            self.weights + self.biases,
+            lr,
+            grads=self._weight_grads + self._bias_grads,
+            weight_decay=weight_decay,
+            decayed=len(self.weights),
         )
-        self._propagate = nets[0].layers[0].rule.propagate
+        rule = nets[0].layers[0].rule
+        self._propagate = rule.propagate
+        self._feedback_learning = feedback_learning(rule, self.weights, self.feedback, weight_decay)
         self._one = torch.ones((), device=self.weights[0].device)
         self._counts: dict[int, torch.Tensor] = {}
 
@@ -74,7 +83,9 @@ class EnsembleEngine:
         """A stack of the networks at `rows` only, each with its Adam state: it steps
         them exactly as this one would have. The networks left out keep their current
         weights (views into this stack's storage)."""
-        kept = EnsembleEngine([self.nets[r] for r in rows], self.optimizer.lr)
+        kept = EnsembleEngine(
+            [self.nets[r] for r in rows], self.optimizer.lr, self.optimizer.weight_decay
+        )
         index = torch.tensor(list(rows), device=self._one.device)
         for mine, theirs in (
             (self.optimizer.exp_avg, kept.optimizer.exp_avg),
@@ -110,7 +121,7 @@ class EnsembleEngine:
             if i:
                 delta = self._propagate(delta, self.weights[i], self.feedback[i], output_error)
                 delta = torch.ops.aten.threshold_backward(delta, activations[i], 0)
-        self.optimizer.step()
+        optimizer_step(self.optimizer, self._feedback_learning)
 
 
 @torch.no_grad()
@@ -282,7 +293,7 @@ def pretrain_ensemble(
         samplers.append(
             NoiseSampler(schedule.spec, schedule.batch_size, n_in, n_out, noise_gen, device)
         )
-    engine = EnsembleEngine(nets, schedule.lr)
+    engine = EnsembleEngine(nets, schedule.lr, schedule.weight_decay)
     x = torch.empty(engine.k, schedule.batch_size, n_in, device=device)
     y = torch.empty(engine.k, schedule.batch_size, dtype=torch.long, device=device)
     guards = [DivergenceGuard("noise pretraining", "noise") for _ in nets]

@@ -122,6 +122,7 @@ class NoiseSchedule:
     lr: float = 1e-4
     epoch_samples: int = 5000
     probe_size: int = 1024
+    weight_decay: float = 0.0  # per step, of W and a learnt B (Kolen-Pollack)
 
     @property
     def epochs(self) -> int:
@@ -140,7 +141,12 @@ def pretrain_network(
     )
     sampler = NoiseSampler(schedule.spec, schedule.batch_size, n_in, n_out, noise_gen, device)
     return pretrain_on_noise(
-        Engine(net, schedule.lr), sampler, schedule.samples, schedule.epoch_samples, probe, on_epoch
+        Engine(net, schedule.lr, schedule.weight_decay),
+        sampler,
+        schedule.samples,
+        schedule.epoch_samples,
+        probe,
+        on_epoch,
     )
 
 

@@ -11,17 +11,17 @@ import torch
 
 from ..analysis.measures import alignment_angles, effective_rank
 from .network import MLP
+from .pathways import pathways
 
 
 def weight_metrics(net: MLP, with_rank: bool) -> dict[str, float]:
-    """Mean W-B alignment angle of every layer whose feedback is used (l >= 1), and
-    optionally the effective rank of every layer's W."""
+    """Mean per-neuron alignment angle of every layer whose feedback is used (l >= 1;
+    W-B under FA, `learning.pathways`), and optionally the effective rank of every W."""
+    angles = {i: alignment_angles(bp, ours).nanmean() for i, bp, ours in pathways(net)}
     out = {}
     for i, layer in enumerate(net.layers):
-        if i >= 1:
-            out[f"angle_{i}"] = float(
-                alignment_angles(layer.weight.detach(), layer.feedback).nanmean()
-            )
+        if i in angles:
+            out[f"angle_{i}"] = float(angles[i])
         if with_rank:
             out[f"erank_{i}"] = effective_rank(layer.weight.detach())
     return out

@@ -6,8 +6,13 @@ column by column.
 """
 
 from .shapes import layerwise as feedback_shape  # noqa: F401
+from .shapes import layerwise_counterpart as bp_counterpart  # noqa: F401
 
 NAME = "fa"
+
+
+def pathway(weight, feedback):
+    return feedback
 
 
 def propagate(delta, weight, feedback, output_error):
