@@ -3,6 +3,8 @@ matrix and per weight update, checked against cases whose answer is known."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -104,3 +106,34 @@ def test_kolen_pollack_aligns_b_with_w_as_training_goes():
     assert set(after) == {"matrix_angle_1", "matrix_angle_2", "grad_angle_0", "grad_angle_1"}
     for key, angle in after.items():
         assert before[key] > 60 and angle < 5, (key, before[key], angle)
+
+
+def test_the_clis_record_alignment_three_ways(tmp_path, staged_data):
+    """Noise pretraining under DFA, then DFA training with an alignment probe: the
+    histories hold all three measures per layer, and the pretraining's summary their
+    values before and after noise."""
+    import pandas as pd
+
+    from noisefa.cli import pretrain, split, train
+
+    tag = "train500-val100-test500-seed0"
+    split.main(["--dataset", "mnist", "--tag", tag, "--data-dir", str(staged_data)])
+    noise = tmp_path / "noise"
+    pretrain.main(
+        ["--dims", "784,100,100,10", "--seeds", "4", "--rule", "dfa"]
+        + ["--noise", "gaussian-mean0-std1-n6400", "--epoch-samples", "1280"]
+        + ["--out-dir", str(noise)]
+    )
+    metrics = json.loads((noise / "seed4" / "summary.json").read_text())["metrics"]
+    for name in ("angle_2", "matrix_angle_1", "matrix_angle_2", "grad_angle_0", "grad_angle_1"):
+        assert 0 <= metrics[f"{name}_start"] <= 180 and f"{name}_end" in metrics
+    run = tmp_path / "run"
+    train.main(
+        ["--dataset", "mnist", "--data-dir", str(staged_data), "--split", tag, "--depth", "3"]
+        + ["--method", "dfa_noise", "--seeds", "4", "--epochs", "2", "--alignment-probe", "64"]
+        + ["--pretrained", str(noise / "seed4" / "model.pt"), "--out-dir", str(run)]
+    )
+    history = pd.read_csv(run / "seed4" / "history.csv")
+    columns = {"angle_1", "angle_2", "matrix_angle_1", "matrix_angle_2"}
+    assert columns | {"grad_angle_0", "grad_angle_1"} <= set(history.columns)
+    assert history["grad_angle_1"].between(0, 180).all() and len(history) >= 3

@@ -15,7 +15,7 @@ import numpy as np
 if TYPE_CHECKING:  # torch is imported on use, so the Snakefile can import this module cheaply
     import torch
 
-STREAMS = ("init", "noise", "shuffle", "probe", "meta", "subset", "ood", "readout")
+STREAMS = ("init", "noise", "shuffle", "probe", "meta", "subset", "ood", "readout", "alignment")
 
 
 def stream_seed(seed: int, stream: str) -> int:

@@ -23,9 +23,11 @@ from ..files import md5sum, save_tensors, write_csv, write_json
 from ..learning.checkpoints import load_network, save_network
 from ..learning.ensemble import pretrain_ensemble
 from ..learning.network import build_network
+from ..learning.noise import NoiseSampler, NoiseSpec
 from ..learning.recording import Recorder
 from ..learning.rules import RULES
 from ..paths import seed_folder
+from ..seeding import generator
 from .common import (
     command_parser,
     config_hash,
@@ -59,6 +61,13 @@ def parse(argv: list[str] | None):
     parser.add_argument(
         "--probe-size", type=int, default=1024, help="fixed noise samples for the loss curve"
     )
+    parser.add_argument(
+        "--alignment-probe",
+        type=int,
+        default=256,
+        help="noise samples (own stream per seed) on which every epoch records the angle "
+        "between the rule's and BP's weight updates; 0: off",
+    )
     parser.add_argument("--snapshot-layers", type=int, nargs="*", default=[-1])
     parser.add_argument(
         "--start-from",
@@ -72,6 +81,21 @@ def parse(argv: list[str] | None):
     args, device = parse_on_device(parser, argv)
     args.start_from = per_seed(args.seeds, args.start_from, "--start-from")
     return args, device
+
+
+# history columns whose first and last values summary.json reports
+ALIGNMENT_COLUMNS = ("angle_", "erank_", "matrix_angle_", "grad_angle_")
+
+
+def noise_probe(args, seed: int, device):
+    """A fixed noise batch for the update angles, from the seed's own `alignment` stream
+    (so the noise, probe and shuffling streams are what they were without it)."""
+    if args.alignment_probe < 1:
+        return None
+    spec, _ = NoiseSpec.parse_tag(args.noise)
+    gen = generator(seed, "alignment", device)
+    sampler = NoiseSampler(spec, args.alignment_probe, args.dims[0], args.dims[-1], gen, device)
+    return sampler.draw()
 
 
 def write_network(out: Path, args, seed: int, start_from, net, before, recorder, steps, info):
@@ -92,9 +116,9 @@ def write_network(out: Path, args, seed: int, start_from, net, before, recorder,
         **{
             f"{k}_start": float(history[k].iloc[0])
             for k in history
-            if k.startswith(("angle_", "erank_"))
+            if k.startswith(ALIGNMENT_COLUMNS)
         },
-        **{f"{k}_end": float(last[k]) for k in history if k.startswith(("angle_", "erank_"))},
+        **{f"{k}_end": float(last[k]) for k in history if k.startswith(ALIGNMENT_COLUMNS)},
     }
     save_network(out / "model.pt", net)
     save_tensors(out / "snapshots.pt", recorder.snapshot_tensors())
@@ -143,6 +167,7 @@ def main(argv: list[str] | None = None) -> None:
             label=f"seed={seed}",
             with_rank=True,
             snapshot_layers=args.snapshot_layers,
+            alignment_probe=noise_probe(args, seed, device),
         )
         for seed, net in zip(args.seeds, nets, strict=True)
     ]

@@ -110,6 +110,13 @@ def parse(argv: list[str] | None):
         nargs="+",
         help="noise-pretrained checkpoints, one per seed in order (methods *_noise)",
     )
+    parser.add_argument(
+        "--alignment-probe",
+        type=int,
+        default=0,
+        help="training images (the split's first) on which every epoch also records "
+        "whole-matrix and weight-update angles to BP (analysis.alignment); 0: off",
+    )
     parser.add_argument("--snapshot-layers", type=int, nargs="*", default=[])
     parser.add_argument(
         "--out-dir", type=Path, required=True, help="the networks go to OUT_DIR/seed<k>"
@@ -194,6 +201,10 @@ def main(argv: list[str] | None = None) -> None:
         f"training {label} seeds {args.seeds} together: {len(splits['train'])} train "
         f"images, up to {args.epochs} epochs on {device}"
     )
+    train = splits["train"]
+    probe = None
+    if args.alignment_probe > 0:  # the same images for every network and method
+        probe = (train.x[: args.alignment_probe], train.y[: args.alignment_probe])
     recorders = [
         Recorder(
             net,
@@ -201,6 +212,7 @@ def main(argv: list[str] | None = None) -> None:
             args.epochs,
             label=f"{label} seed={seed}",
             snapshot_layers=args.snapshot_layers,
+            alignment_probe=probe,
         )
         for seed, net in zip(args.seeds, nets, strict=True)
     ]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 import torch
 
+from ..analysis.alignment import alignment_metrics
 from ..analysis.measures import alignment_angles, effective_rank
 from .network import MLP
 from .pathways import pathways
@@ -37,8 +38,12 @@ class Recorder:
         with_rank: bool = False,
         snapshot_layers: Sequence[int] = (),
         stream=sys.stderr,
+        alignment_probe: tuple[torch.Tensor, torch.Tensor] | None = None,
     ):
+        """`alignment_probe`: a fixed batch (x, y); given one, every row also records the
+        whole-matrix and weight-update angles to BP of every layer (`analysis.alignment`)."""
         self.net, self.phase, self.total_epochs = net, phase, total_epochs
+        self.alignment_probe = alignment_probe
         self.label, self.with_rank, self.stream = label, with_rank, stream
         self.snapshot_layers = [i % len(net.layers) for i in snapshot_layers]
         self.rows: list[dict] = []
@@ -51,6 +56,8 @@ class Recorder:
         """History rows for `metrics`, measured on the network as it is now (no progress
         line, no snapshot); returns the weight metrics."""
         weights = weight_metrics(self.net, self.with_rank)
+        if self.alignment_probe is not None:
+            weights.update(alignment_metrics(self.net, self.alignment_probe))
         for split, (loss, acc) in metrics.items():
             self.rows.append(
                 {
