@@ -369,11 +369,8 @@ def provenance_markdown(
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_record(results: Path, out: Path, config_files: list[Path], sessions_file: Path) -> int:
