@@ -23,6 +23,7 @@ localrules:
     table,
     claims,
     results_index,
+    study_verdicts,
 
 
 include: "workflow/rules/common.smk"

@@ -9,10 +9,13 @@ function named like it in that study's `figures.py`, and captioned by
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .studies import SECTIONS, STUDIES, FigureSpec
+from .studies.benchmark import TABLES as BENCHMARK_TABLES
+from .studies.rules import VERDICT_TABLE, VERDICT_TITLE
 
-__all__ = ["EVALUATED", "FIGURES", "SECTIONS", "FigureSpec", "figures_of"]
+__all__ = ["EVALUATED", "FIGURES", "SECTIONS", "TABLES", "FigureSpec", "TableSpec", "figures_of"]
 
 
 def paper_order(figure: str) -> tuple:
@@ -37,3 +40,18 @@ EVALUATED = tuple(name for name, study in STUDIES.items() if study.evaluated)
 
 def figures_of(study: str) -> list[str]:
     return list(STUDIES[study].figure_ids)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    section: str  # a key of SECTIONS
+    title: str
+    source: str  # the results it is built from
+
+
+# Every table the workflow writes (results/tables/<id>.csv|md|tex), by section
+TABLES: dict[str, TableSpec] = {
+    "table1": TableSpec("4.2", BENCHMARK_TABLES["table1"], "runs/benchmark/"),
+    "tableS5": TableSpec("B", BENCHMARK_TABLES["tableS5"], "runs/benchmark/"),
+    VERDICT_TABLE: TableSpec("X", VERDICT_TITLE, "stats/rules.csv"),
+}

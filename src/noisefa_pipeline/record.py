@@ -35,7 +35,7 @@ import yaml
 from snakemake.utils import update_config
 
 from noisefa.analysis.claims import claim_ids, summary_line
-from noisefa.catalogue import FIGURES, SECTIONS
+from noisefa.catalogue import FIGURES, SECTIONS, TABLES
 from noisefa.cli.common import command_parser, log, run
 from noisefa.cli.results_index import paper_name
 from noisefa.errors import ResultError
@@ -137,7 +137,7 @@ def gallery_markdown(claims: pd.DataFrame, figures: list[str], tables: list[str]
     ]
     for key, section in SECTIONS.items():
         mine = [f for f in figures if f in FIGURES and FIGURES[f].section == section]
-        mine_tables = [t for t in tables if (key, t) in (("4.2", "table1"), ("B", "tableS5"))]
+        mine_tables = [t for t in tables if t in TABLES and TABLES[t].section == key]
         if not mine and not mine_tables:
             continue
         lines += [
@@ -150,10 +150,15 @@ def gallery_markdown(claims: pd.DataFrame, figures: list[str], tables: list[str]
             rows = claims.loc[by_target.get(table, [])]
             counts = rows["verdict"].str.split(" [(]", regex=True).str[0].value_counts()
             tally = ", ".join(f"{n} {v}" for v, n in counts.items()) or "no claim"
-            name = table.replace("table", "Table ")
+            name = paper_name(table)
+            claimed = (
+                f"{len(rows)} number(s), one claim each ([claims.md](claims.md))"
+                if len(rows)
+                else "beyond the paper: our own hypotheses, judged in the table"
+            )
             lines.append(
-                f"| [{name}](tables/{table}.md) ([CSV](tables/{table}.csv)) | {name} | "
-                f"{len(rows)} number(s), one claim each ([claims.md](claims.md)) | {tally} |"
+                f"| [{name}](tables/{table}.md) ([CSV](tables/{table}.csv)) | "
+                f"{TABLES[table].title} | {claimed} | {tally if len(rows) else '-'} |"
             )
         for figure in mine:
             rows = claims.loc[by_target.get(figure, [])]

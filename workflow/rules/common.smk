@@ -266,6 +266,7 @@ def run_options(study, settings):
         options.append("--snapshot-layers -1")
     if settings.weight_decay:
         options.append(f"--weight-decay {settings.weight_decay}")
+    options += get_study(study).run_options(config)
     return " ".join(options)
 
 

@@ -27,3 +27,33 @@ rule study_statistics:
     shell:
         "python -m noisefa.cli.stats --study {wildcards.study} --collected {params.collected:q}"
         " --out {output:q} > {log:q} 2>&1"
+
+
+# A study's verdicts on its own hypotheses (studies/<study>/verdicts.py): beyond the
+# paper, so not in claims.md, which judges the paper's claims.
+rule study_verdicts:
+    input:
+        stats=f"{RESULTS}/stats/{{study}}.csv",
+    output:
+        csv=report(
+            f"{RESULTS}/tables/{{study}}_verdicts.csv",
+            caption="../report/verdicts.rst",
+            category=SECTIONS["X"],
+            labels={"table": "{study} verdicts"},
+        ),
+        md=f"{RESULTS}/tables/{{study}}_verdicts.md",
+        tex=f"{RESULTS}/tables/{{study}}_verdicts.tex",
+    log:
+        f"{RESULTS}/logs/study_verdicts/{{study}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/study_verdicts/{{study}}.tsv"
+    shadow:
+        SHADOW
+    conda:
+        CONDA_ENV
+    params:
+        margin=lambda wc: config["studies"][wc.study]["auc_margin"],
+        prefix=lambda wc, output: output.csv[: -len(".csv")],
+    shell:
+        "python -m noisefa.cli.verdicts --study {wildcards.study} --stats {input.stats:q}"
+        " --margin {params.margin} --out-prefix {params.prefix:q} > {log:q} 2>&1"

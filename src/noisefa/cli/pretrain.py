@@ -26,6 +26,7 @@ from ..learning.network import build_network
 from ..learning.noise import NoiseSampler, NoiseSpec
 from ..learning.recording import Recorder
 from ..learning.rules import RULES
+from ..naming import pretraining_tag
 from ..paths import seed_folder
 from ..seeding import generator
 from .common import (
@@ -131,7 +132,10 @@ def write_network(out: Path, args, seed: int, start_from, net, before, recorder,
             "seed": seed,
             "dims": args.dims,
             "init": args.init,
-            "noise": args.noise,
+            # the pretraining's tag (the noise, and the rule unless FA): what tells the
+            # pretrainings of one architecture and seed under different rules apart
+            "noise": pretraining_tag(args.noise, args.rule),
+            "rule": args.rule,
             "params": params,
             "config_hash": config_hash(params),
             "metrics": metrics,

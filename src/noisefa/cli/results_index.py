@@ -5,16 +5,17 @@ python -m noisefa.cli.results_index --results results --figures fig1d ... --tabl
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from ..catalogue import FIGURES, SECTIONS
+from ..catalogue import FIGURES, SECTIONS, TABLES
 from ..files import write_text
-from ..studies.benchmark import TABLES
 from .common import command_parser, log, run
 
 
 def paper_name(figure: str) -> str:
-    return figure.replace("figS", "Fig S").replace("fig", "Fig ")
+    """fig2b -> Fig 2b, figS11 -> Fig S11, table1 -> Table 1; ours (rules_effects) as is."""
+    return re.sub(r"^(fig|table)(S?\d)", lambda m: f"{m[1].capitalize()} {m[2]}", figure)
 
 
 def index_markdown(figures: list[str], tables: list[str]) -> str:
@@ -29,16 +30,14 @@ def index_markdown(figures: list[str], tables: list[str]) -> str:
     ]
     for key, section in SECTIONS.items():
         mine = [f for f in figures if FIGURES[f].section == section]
-        mine_tables = [
-            t for t in tables if (key == "4.2" and t == "table1") or (key == "B" and t == "tableS5")
-        ]
+        mine_tables = [t for t in tables if TABLES[t].section == key]
         if not mine and not mine_tables:
             continue
         lines += [f"## {section}", "", "| paper | what | files | data from |", "|---|---|---|---|"]
         for table in mine_tables:
             lines.append(
-                f"| {table.replace('table', 'Table ')} | {TABLES[table]} | "
-                f"`tables/{table}.csv`, `.md`, `.tex` | `runs/benchmark/` |"
+                f"| {paper_name(table)} | {TABLES[table].title} | "
+                f"`tables/{table}.csv`, `.md`, `.tex` | `{TABLES[table].source}` |"
             )
         for figure in mine:
             spec = FIGURES[figure]

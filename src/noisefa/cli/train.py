@@ -136,7 +136,7 @@ def run_metrics(history: pd.DataFrame, outcome, epochs: int) -> dict:
     # end have none.
     every_epoch = test_rows["epoch"].nunique() == outcome.epochs_run
     final = split_metrics(history, outcome.epochs_run)
-    angle_cols = [c for c in history if c.startswith("angle_")]
+    angle_cols = [c for c in history if c.startswith(("angle_", "matrix_angle_", "grad_angle_"))]
     last_row = history[history["epoch"] == outcome.epochs_run].iloc[0]
     return {
         "epochs_run": outcome.epochs_run,

@@ -25,6 +25,19 @@ METHOD_COLORS = {
     "fa_noise": "#2a6fb0",
     "fa_wbt": "#8e5bb5",
     "bp_noise": "#59a14f",
+    # beyond the paper: one hue per rule, light without and dark with noise pretraining
+    "dfa": "#9fd49a",
+    "dfa_noise": "#238b45",
+    "ss": "#d2b5e3",
+    "ss_noise": "#7b3294",
+    "kp": "#f4a3a3",
+    "kp_noise": "#b2182b",
+}
+# One colour per rule (its "with noise" colour; BP's and FA's as in the paper)
+RULE_COLORS = {
+    "bp": METHOD_COLORS["bp"],
+    "fa": METHOD_COLORS["fa_noise"],
+    **{rule: METHOD_COLORS[f"{rule}_noise"] for rule in ("dfa", "ss", "kp")},
 }
 STAGE_COLORS = {"untrained": "#b8b8b8", "trained": "#2a6fb0", "noise-trained": "#2a6fb0"}
 NOISE_PHASE_COLOR = "#eef3fa"

@@ -20,6 +20,7 @@ SECTIONS = {
     "4.3": "4.3 Pre-regularisation and robust generalisation (Fig 4, 5, S12-S18)",
     "4.4": "4.4 Task-agnostic fast learning (Fig 6, S19)",
     "B": "Appendix B - supplementary experiments (Table S5, Fig S3-S11)",
+    "X": "Beyond the paper - noise pretraining under other weight-transport-free rules",
 }
 
 
@@ -60,6 +61,8 @@ class Study:
     # fixed number of epochs, the study's `train_size`, `test_size`, `epochs`).
     runs: Callable[[dict], list[RunKey]] = _none
     settings: Callable[[dict, RunKey], RunSettings] = fixed_subset_settings
+    # Extra flags of its training jobs (`noisefa.cli.train`), from its config.
+    run_options: Callable[[dict], list[str]] = _none
     # Splits its networks measure after every epoch (None: all). The others are measured
     # at epoch 0, the last and the best epoch only: a study whose figures plot no
     # per-epoch curve of the training split skips a pass over it every epoch.
