@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from snakemake.utils import update_config
 
 from noisefa import plan
 from noisefa.studies.noise_conditions import condition_tags
@@ -173,3 +174,21 @@ def test_a_smaller_run_names_what_each_figure_leaves_out():
         note
         == "Not run here: train sizes 200, 800, 1600; 2 networks per condition (paper scale: 10)"
     )
+
+
+@pytest.mark.parametrize(
+    "preset, studies",
+    [
+        ("config/presets/tableS5_cifar10.yaml", {"benchmark"}),
+        (
+            "tests/slurm/preset.yaml",
+            {"noise_conditions", "fast_learning", "trajectory", "meta_loss"},
+        ),
+    ],
+)
+def test_a_preset_that_runs_a_few_studies_runs_only_those(preset, studies):
+    # These presets list what they switch off, so a new study must be switched off
+    # there too, or it runs at paper scale (hours) inside a test or a one-table run.
+    config = paper_config()
+    update_config(config, yaml.safe_load((REPO / preset).read_text()))
+    assert set(plan.enabled_studies(config)) == studies
