@@ -10,8 +10,9 @@ import torch
 import torch.nn.functional as F
 
 from noisefa.learning.engine import Engine, autograd_step, make_optimizer
+from noisefa.learning.methods import DECAYING_RULES
 from noisefa.learning.network import build_network
-from noisefa.learning.rules import RULES
+from noisefa.learning.rules import RULES, learns_feedback
 
 
 def batch(n=32, d=20, classes=5, seed=0):
@@ -199,3 +200,9 @@ def test_decoupled_weight_decay_is_adamw_on_the_weights():
         autograd_step(ref, optimizer, x.float(), y)
     for a, b in zip(net.parameters(), ref.parameters(), strict=True):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_the_workflow_knows_which_rules_learn_their_feedback():
+    # methods.DECAYING_RULES is what the workflow reads (it imports no torch); the rule
+    # modules are what the engines read. A rule whose B learns must be in both.
+    assert {name for name, rule in RULES.items() if learns_feedback(rule)} == set(DECAYING_RULES)
