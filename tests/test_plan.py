@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from snakemake.utils import update_config
+from snakemake.utils import update_config, validate
 
 from noisefa import plan
 from noisefa.studies.noise_conditions import condition_tags
@@ -192,3 +192,12 @@ def test_a_preset_that_runs_a_few_studies_runs_only_those(preset, studies):
     config = paper_config()
     update_config(config, yaml.safe_load((REPO / preset).read_text()))
     assert set(plan.enabled_studies(config)) == studies
+
+
+@pytest.mark.parametrize(
+    "preset", sorted((REPO / "config" / "presets").glob("*.yaml")), ids=lambda p: p.stem
+)
+def test_every_preset_gives_a_valid_config(preset):
+    config = paper_config()
+    update_config(config, yaml.safe_load(preset.read_text()))
+    validate(config, schema=str(REPO / "workflow" / "schemas" / "config.schema.yaml"))
