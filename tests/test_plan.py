@@ -86,7 +86,7 @@ def test_noise_pretraining_runs_under_the_method_s_own_rule():
         "results/pretrain/784x100x10/he_normal/gaussian-mean0-std1-n500000-dfa/seed0"
     )
     # Kolen-Pollack decays W and B: its runs carry the decay, the others none
-    assert settings["kp"].weight_decay == settings["kp_noise"].weight_decay == 3e-4
+    assert settings["kp"].weight_decay == settings["kp_noise"].weight_decay == 1e-5
     assert settings["fa_noise"].weight_decay == settings["dfa_noise"].weight_decay == 0
     # each rule's pretrainings are one job of their own
     group = plan.pretrain_group(config, "784x100x10", "he_normal", "gaussian-mean0-std1-n500000-kp")
