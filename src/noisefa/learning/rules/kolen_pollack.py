@@ -16,6 +16,7 @@ gradient.
 
 import torch
 
+from .feedback_alignment import propagate  # noqa: F401  (KP's backward pass is FA's)
 from .shapes import layerwise as feedback_shape  # noqa: F401
 from .shapes import layerwise_counterpart as bp_counterpart  # noqa: F401
 
@@ -25,10 +26,6 @@ learns_feedback = True
 
 def pathway(weight, feedback):
     return feedback
-
-
-def propagate(delta, weight, feedback, output_error):
-    return delta @ feedback
 
 
 def keep_gap(weight, feedback, gap) -> None:
