@@ -55,7 +55,7 @@ report: $(BIN)/.installed
 # The results of record: the paper at full scale on the data this machine holds, copied
 # into docs/record/ with its provenance. The pipeline runs through noisefa_pipeline.sessions,
 # which logs each (resumed) session's wall time in results/sessions.csv.
-RECORD_PRESET ?= offline
+RECORD_PRESET ?= offline paper
 record: $(BIN)/.installed
 	$(BIN)/python -m noisefa_pipeline.sessions results/sessions.csv -- \
 	    $(MAKE) --no-print-directory pipeline PRESET="$(RECORD_PRESET)"

@@ -184,6 +184,7 @@ def test_a_smaller_run_names_what_each_figure_leaves_out():
             "tests/slurm/preset.yaml",
             {"noise_conditions", "fast_learning", "trajectory", "meta_loss"},
         ),
+        ("config/presets/paper.yaml", set(plan.enabled_studies(paper_config())) - {"rules"}),
     ],
 )
 def test_a_preset_that_runs_a_few_studies_runs_only_those(preset, studies):

@@ -1,7 +1,7 @@
 """Copy a finished run into docs/record/: the paper's answer, readable without installing.
 
 python -m noisefa_pipeline.record --results results --out docs/record \\
-    --configfile config/config.yaml config/presets/offline.yaml
+    --configfile config/config.yaml config/presets/offline.yaml config/presets/paper.yaml
 
 Copies claims (MD, CSV), the tables (CSV, Markdown, LaTeX), every figure as PNG, the
 statistics (one CSV per study) and results/README.md (as results-README.md), then writes
@@ -474,7 +474,11 @@ def main(argv: list[str] | None = None) -> None:
         "--configfile",
         type=Path,
         nargs="+",
-        default=[Path("config/config.yaml"), Path("config/presets/offline.yaml")],
+        default=[
+            Path("config/config.yaml"),
+            Path("config/presets/offline.yaml"),
+            Path("config/presets/paper.yaml"),
+        ],
         help="the configuration the run used, base first then overlays (as --configfile)",
     )
     parser.add_argument(
