@@ -6,6 +6,8 @@ import pytest
 import torch
 
 from noisefa.data.loading import Tensors
+from noisefa.files import load_tensors
+from noisefa.learning.checkpoints import save_network
 from noisefa.learning.engine import Engine, evaluate
 from noisefa.learning.ensemble import (
     EnsembleEngine,
@@ -66,6 +68,22 @@ def test_stacking_keeps_each_network_its_seed_and_shares_storage():
             assert torch.equal(value, fresh[name]), name  # W, b and B bit-identical
     ensemble.weights[0][1, 0, 0] = 42.0  # the networks read the stack, not a copy
     assert nets[1].layers[0].weight[0, 0] == 42.0
+
+
+def test_a_network_of_the_stack_saves_only_its_own_weights(tmp_path):
+    dims = [200, 100, 10]
+    nets = [build_network(dims, "fa", s) for s in range(10)]
+    EnsembleEngine(nets, 1e-3)
+    save_network(tmp_path / "alone.pt", build_network(dims, "fa", 0))
+    save_network(tmp_path / "stacked.pt", nets[0])  # its tensors are views of the stack
+    alone, stacked = (
+        (tmp_path / "alone.pt").stat().st_size,
+        (tmp_path / "stacked.pt").stat().st_size,
+    )
+    assert stacked <= 1.01 * alone  # not the ten networks' storage
+    loaded = load_tensors(tmp_path / "stacked.pt")
+    for name, value in nets[0].state_dict().items():
+        assert torch.equal(loaded[name], value), name
 
 
 def test_networks_of_different_rules_or_shapes_are_refused():

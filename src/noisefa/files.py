@@ -106,8 +106,10 @@ def save_tensors(path: str | os.PathLike, tensors: dict[str, torch.Tensor]) -> N
         raise TypeError(f"checkpoint values must be tensors; not tensors: {bad}")
     # Serialise to memory first: torch.save names the zip's inner folder after the file,
     # and the temporary name is random, so writing the file directly would change bytes.
+    # clone(): torch.save writes a view's whole storage, and one network of a stacked
+    # ensemble is a view of k networks' weights (a tenfold checkpoint for k = 10).
     buffer = io.BytesIO()
-    torch.save({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, buffer)
+    torch.save({k: v.detach().cpu().clone() for k, v in tensors.items()}, buffer)
     with atomic_path(path) as tmp:
         tmp.write_bytes(buffer.getvalue())
 
