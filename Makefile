@@ -20,7 +20,7 @@ SNAKEMAKE_ARGS ?=
 
 export NOISEFA_DATA_MIRROR
 
-.PHONY: pipeline test lint report record clean-results
+.PHONY: pipeline test lint report record snapshot restore clean-results
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,18 @@ record: $(BIN)/.installed
 	    $(MAKE) --no-print-directory pipeline PRESET="$(RECORD_PRESET)"
 	$(BIN)/python -m noisefa_pipeline.record --results results --out docs/record \
 	    --configfile config/config.yaml $(foreach p,$(RECORD_PRESET),config/presets/$(p).yaml)
+
+# Carry an unfinished run to another checkout, machine or session (stop it first):
+#   make snapshot [PRESET=...] [SNAPSHOT=folder]   pack results/ into SNAPSHOT
+#   make restore  [PRESET=...] [SNAPSHOT=folder]   unpack it into a checkout without results/
+# then `make pipeline` (or `make record`) with the same PRESET resumes it.
+SNAPSHOT ?= snapshot
+SNAPSHOT_ARGS = -- --workflow-profile workflow/profiles/default $(CONFIG_ARGS) $(SNAKEMAKE_ARGS)
+snapshot: $(BIN)/.installed
+	$(BIN)/python -m noisefa_pipeline.snapshot save $(SNAPSHOT) $(SNAPSHOT_ARGS)
+
+restore: $(BIN)/.installed
+	$(BIN)/python -m noisefa_pipeline.snapshot restore $(SNAPSHOT) $(SNAPSHOT_ARGS)
 
 clean-results:
 	rm -rf results .snakemake

@@ -1,0 +1,251 @@
+"""Carry an unfinished run to another machine or session: pack it, unpack it, resume it.
+
+python -m noisefa_pipeline.snapshot save    SNAPSHOT -- SNAKEMAKE_ARGS...
+python -m noisefa_pipeline.snapshot restore SNAPSHOT -- SNAKEMAKE_ARGS...
+
+A paper-scale run outlives a session on a small machine, and scratch space (a cluster
+node's, a rented machine's) is wiped between sessions. `save` packs what the run has
+computed into SNAPSHOT/results.tar.xz, small enough to commit or copy:
+
+- every file under results/ and Snakemake's metadata, with its modification time, so
+  Snakemake finds the finished jobs up to date;
+- but not the staged data (results/data/ files of 1 MB or more: rebuilt from the data
+  mirror on `restore`, checked against the sha256 recorded here and given back their
+  recorded time; their small records are packed and put back as they were);
+- nor network weights (*.pt) that no unfinished job reads (what Snakemake's dry run
+  lists as the inputs of the jobs still to run);
+- nor what an unfinished (killed) job left behind: the dry run lists it to be redone.
+
+`restore` unpacks into a checkout with no results/, rebuilds the data, and checks that a
+dry run now plans exactly the jobs that were left when the snapshot was saved; any other
+plan (data that staged differently, a changed workflow) is an error that names the jobs.
+SNAKEMAKE_ARGS are the run's own (its --workflow-profile and --configfile), as
+`make snapshot` / `make restore` pass them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import tarfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from noisefa.cli.common import command_parser, log, run
+from noisefa.files import atomic_path, read_json, write_json
+from noisefa_pipeline.sessions import git_commit
+
+RESULTS = Path("results")
+DATA = RESULTS / "data"
+METADATA = Path(".snakemake") / "metadata"
+ARCHIVE = "results.tar.xz"
+MANIFEST = "manifest.json"
+REBUILT_BYTES = 1 << 20  # staged files this large are rebuilt, not packed
+
+
+@dataclass(frozen=True)
+class PendingJob:
+    """A job of the dry run: the rule and the files it reads and writes."""
+
+    rule: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.rule}: {', '.join(self.outputs)}"
+
+
+def parse_dry_run(text: str) -> list[PendingJob]:
+    """The jobs a `snakemake --dry-run` listing plans (rule blocks with input/output)."""
+    jobs, rule, fields = [], None, {}
+
+    def close() -> None:
+        if rule is not None:
+            jobs.append(PendingJob(rule, fields.get("input", ()), fields.get("output", ())))
+
+    for line in text.splitlines():
+        if line.startswith(("rule ", "localrule ")) and line.rstrip().endswith(":"):
+            close()
+            rule, fields = line.split()[1].rstrip(":"), {}
+        elif rule is not None and line.startswith("    ") and ": " in line:
+            key, _, value = line.strip().partition(": ")
+            if key in ("input", "output"):
+                fields[key] = tuple(v for v in value.split(", ") if v)
+        elif not line.strip() or line.startswith("["):
+            continue
+        elif rule is not None and not line.startswith(" "):
+            close()
+            rule = None
+    close()
+    return jobs
+
+
+def _under(path: str, folders: set[str]) -> bool:
+    parts = Path(path).parts
+    return any(str(Path(*parts[:n])) in folders for n in range(1, len(parts) + 1))
+
+
+def _is_cache(path: str) -> bool:
+    """Downloads and extractions beside the staged data (e.g. results/data/.torchvision)."""
+    parts = Path(path).relative_to(DATA).parts if _under(path, {str(DATA)}) else ()
+    return any(part.startswith(".") for part in parts[:-1])
+
+
+def snapshot_members(
+    files: list[str], pending: list[PendingJob], rebuilt: frozenset[str] = frozenset()
+) -> list[str]:
+    """The files of results/ a snapshot keeps (paths relative to the checkout)."""
+    needed = {f for job in pending for f in job.inputs}
+    unfinished = {f for job in pending for f in job.outputs}
+    keep = []
+    for path in files:
+        if path in rebuilt or _under(path, unfinished) or _is_cache(path):
+            continue
+        if path.endswith(".pt") and not _under(path, needed):
+            continue
+        keep.append(path)
+    return keep
+
+
+def snakemake(args: list[str], *extra: str) -> subprocess.CompletedProcess:
+    tool = Path(sys.executable).parent / "snakemake"
+    done = subprocess.run([str(tool), *args, *extra], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ValueError(
+            f"snakemake {' '.join([*args, *extra])} failed:\n{done.stdout[-3000:]}"
+            f"\n{done.stderr[-3000:]}"
+        )
+    return done
+
+
+def pending_jobs(args: list[str], *extra: str) -> list[PendingJob]:
+    done = snakemake(args, "--dry-run", *extra)
+    return parse_dry_run(done.stdout + "\n" + done.stderr)
+
+
+def staged_data(args: list[str]) -> list[str]:
+    """The large files under results/data that jobs of the workflow write (not caches):
+    a restore rebuilds them from the data mirror."""
+    outputs = {f for job in pending_jobs(args, "--forceall") for f in job.outputs}
+    found = files_under(DATA) if DATA.is_dir() else []
+    return [f for f in found if f in outputs and os.path.getsize(f) >= REBUILT_BYTES]
+
+
+def sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(str(p) for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def save(snapshot: Path, args: list[str]) -> dict:
+    if any((Path(".snakemake") / "locks").glob("*")):
+        raise ValueError(
+            ".snakemake/locks is not empty: the run is still going (stop it first) or "
+            "was killed (run `make pipeline` once to clear a stale lock)"
+        )
+    pending = pending_jobs(args)
+    data = {
+        path: {"sha256": sha256(Path(path)), "mtime": os.stat(path).st_mtime}
+        for path in staged_data(args)
+    }
+    members = snapshot_members(files_under(RESULTS), pending, frozenset(data))
+    metadata = files_under(METADATA) if METADATA.is_dir() else []
+    # Folders too, so that unpacking gives them back their times (a directory() output
+    # is as old as its folder).
+    folders = sorted({str(parent) for p in members for parent in Path(p).parents})
+    snapshot.mkdir(parents=True, exist_ok=True)
+    with atomic_path(snapshot / ARCHIVE) as tmp, tarfile.open(tmp, "w:xz") as tar:
+        for path in [f for f in folders if f != "."] + members + metadata:
+            tar.add(path, recursive=False)
+    manifest = {
+        "saved": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "commit": git_commit(Path.cwd()),
+        "snakemake_args": args,
+        "files": len(members),
+        "bytes_packed": sum(os.path.getsize(p) for p in members + metadata),
+        "left_out_weights": sum(
+            1 for p in files_under(RESULTS) if p.endswith(".pt") and p not in members
+        ),
+        "pending": sorted(job.name for job in pending),
+        "data": data,
+    }
+    write_json(snapshot / MANIFEST, manifest)
+    return manifest
+
+
+def read_manifest(snapshot: Path) -> dict:
+    path = snapshot / MANIFEST
+    if not path.is_file() or not (snapshot / ARCHIVE).is_file():
+        raise ValueError(f"{snapshot}: not a snapshot (needs {ARCHIVE} and {MANIFEST})")
+    manifest = read_json(path)
+    missing = {"pending", "data", "snakemake_args"} - set(manifest)
+    if missing:
+        raise ValueError(f"{path}: damaged manifest (no {', '.join(sorted(missing))})")
+    return manifest
+
+
+def restore(snapshot: Path, args: list[str]) -> dict:
+    manifest = read_manifest(snapshot)
+    if RESULTS.exists() and any(RESULTS.iterdir()):
+        raise ValueError(f"{RESULTS}/ is not empty: restore into a checkout without results")
+    if manifest["data"]:  # targets first: --configfile takes a list
+        snakemake([*manifest["data"], *args])
+    # Unpacked after the staging, so that the staging jobs' logs, benchmarks, records
+    # (which hold their run time) and metadata are the saved ones.
+    with tarfile.open(snapshot / ARCHIVE, "r:xz") as tar:
+        tar.extractall(".", filter="data")  # keeps each file's modification time
+    for path, record in manifest["data"].items():
+        if not Path(path).is_file():
+            raise ValueError(f"{path}: the workflow no longer stages this file")
+        if sha256(Path(path)) != record["sha256"]:
+            raise ValueError(
+                f"{path} staged differently from the snapshot's (sha256 differs): the "
+                "data mirror or the staging code changed, so the snapshot's results do "
+                "not follow from this data"
+            )
+        os.utime(path, (record["mtime"], record["mtime"]))
+    planned = sorted(job.name for job in pending_jobs(args))
+    if planned != manifest["pending"]:
+        extra = sorted(set(planned) - set(manifest["pending"]))
+        lost = sorted(set(manifest["pending"]) - set(planned))
+        raise ValueError(
+            "after the restore, Snakemake plans other jobs than were left: "
+            f"{len(extra)} more ({'; '.join(extra[:5])}), {len(lost)} fewer "
+            f"({'; '.join(lost[:5])}). Was the workflow or its configuration changed?"
+        )
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = command_parser("noisefa_pipeline.snapshot", __doc__)
+    parser.add_argument("action", choices=["save", "restore"])
+    parser.add_argument("snapshot", type=Path, help="the snapshot's folder")
+    parser.add_argument("snakemake_args", nargs="*", help="the run's Snakemake arguments")
+    args = parser.parse_args(argv)
+    if args.action == "save":
+        manifest = save(args.snapshot, args.snakemake_args)
+        size = (args.snapshot / ARCHIVE).stat().st_size
+        log(
+            f"saved {manifest['files']} files ({manifest['bytes_packed'] / 1e6:.1f} MB, "
+            f"{size / 1e6:.1f} MB packed) to {args.snapshot}; left out "
+            f"{len(manifest['data'])} staged data files and {manifest['left_out_weights']} "
+            f"weight files no unfinished job reads; {len(manifest['pending'])} jobs to go"
+        )
+    else:
+        manifest = restore(args.snapshot, args.snakemake_args)
+        log(
+            f"restored {manifest['files']} files from {args.snapshot} (saved "
+            f"{manifest.get('saved', '?')} at {manifest.get('commit', '?')}); Snakemake "
+            f"plans the {len(manifest['pending'])} jobs that were left"
+        )
+
+
+if __name__ == "__main__":
+    run(main)

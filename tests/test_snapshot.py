@@ -1,0 +1,155 @@
+"""Carrying an unfinished run between sessions (noisefa_pipeline.snapshot)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import tarfile
+
+import pytest
+
+from noisefa_pipeline.snapshot import (
+    ARCHIVE,
+    MANIFEST,
+    REBUILT_BYTES,
+    PendingJob,
+    parse_dry_run,
+    snapshot_members,
+)
+from tests.workflow_runs import offline_overlay, snakemake, workflow_copy
+
+DRY_RUN = """\
+Building DAG of jobs...
+Job stats:
+job                 count
+----------------  -------
+train_networks        1
+all                   1
+total                 2
+
+[Mon Nov 30 22:59:18 2026]
+rule train_networks:
+    input: results/data/mnist/train.npz, results/pretrain/784x100x10/a
+    output: results/runs/fast_learning/mnist/depth2/base/fa
+    log: results/logs/train_networks/x.log
+    jobid: 3
+    reason: Missing output files: results/runs/fast_learning/mnist/depth2/base/fa
+    wildcards: study=fast_learning
+    resources: tmpdir=/tmp
+
+[Mon Nov 30 22:59:18 2026]
+localrule all:
+    input: results/claims.md
+    jobid: 0
+    reason: Input files updated by another job: results/claims.md
+    resources: tmpdir=/tmp
+Job stats:
+job                 count
+total                 2
+This was a dry-run (flag -n). The order of jobs does not reflect the order of execution.
+"""
+
+
+def test_the_dry_run_listing_gives_each_job_with_its_inputs_and_outputs():
+    jobs = parse_dry_run(DRY_RUN)
+    assert jobs == [
+        PendingJob(
+            "train_networks",
+            ("results/data/mnist/train.npz", "results/pretrain/784x100x10/a"),
+            ("results/runs/fast_learning/mnist/depth2/base/fa",),
+        ),
+        PendingJob("all", ("results/claims.md",), ()),
+    ]
+
+
+def test_a_snapshot_keeps_results_and_the_weights_unfinished_jobs_read():
+    files = [
+        "results/data/mnist/train.npz",  # staged again on restore
+        "results/data/mnist/train.json",  # its record, small: packed
+        "results/data/.torchvision/mnist-train/raw.gz",  # a download cache
+        "results/pretrain/784x100x10/a/seed0/model.pt",  # read by the pending job
+        "results/pretrain/784x100x10/a/seed0/summary.json",
+        "results/pretrain/784x100x10/b/seed0/model.pt",  # read by no pending job
+        "results/pretrain/784x100x10/b/seed0/summary.json",
+        "results/runs/fast_learning/mnist/depth2/base/fa/seed0/history.csv",  # killed job's
+        "results/runs/fast_learning/mnist/depth2/base/fa2/seed0/history.csv",
+    ]
+    rebuilt = frozenset({"results/data/mnist/train.npz"})
+    assert snapshot_members(files, parse_dry_run(DRY_RUN), rebuilt) == [
+        "results/data/mnist/train.json",
+        "results/pretrain/784x100x10/a/seed0/model.pt",
+        "results/pretrain/784x100x10/a/seed0/summary.json",
+        "results/pretrain/784x100x10/b/seed0/summary.json",
+        "results/runs/fast_learning/mnist/depth2/base/fa2/seed0/history.csv",
+    ]
+
+
+def snapshot_cli(*args, cwd, env, check=True):
+    done = subprocess.run(
+        [sys.executable, "-m", "noisefa_pipeline.snapshot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if check:
+        assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.workflow
+def test_an_unfinished_run_restored_elsewhere_plans_only_the_jobs_it_had_left(tmp_path, mirror):
+    env = {**os.environ, "NOISEFA_DATA_MIRROR": str(mirror)}
+    offline = offline_overlay(tmp_path)
+    args = ["--workflow-profile", "workflow/profiles/default", "--resources", "gpu=0"]
+    args += ["--configfile", "config/presets/smoke.yaml", str(offline)]
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    first = workflow_copy(tmp_path / "first")
+    # Part of the run: fast_learning's networks and their collected tables; its figures,
+    # statistics and the other studies are left to do.
+    snakemake(
+        *args[2:], "--cores", "2", "results/collected/fast_learning/runs.csv", cwd=first, env=env
+    )
+    saved = snapshot_cli("save", str(tmp_path / "snap"), "--", *args, cwd=first, env=env)
+    assert "jobs to go" in saved.stderr
+
+    with tarfile.open(tmp_path / "snap" / ARCHIVE) as tar:
+        packed = {m.name: m for m in tar.getmembers() if m.isfile()}
+    staged = [n for n in packed if n.startswith("results/data/")]
+    assert (
+        "results/data/mnist/train.npz" not in staged and "results/data/mnist/train.json" in staged
+    )
+    assert all(packed[n].size < REBUILT_BYTES for n in staged)
+    weights = [p for p in (first / "results").rglob("*.pt")]
+    assert weights and len([n for n in packed if n.endswith(".pt")]) < len(weights)
+    for name, member in packed.items():  # each file keeps its time
+        assert member.mtime == pytest.approx((first / name).stat().st_mtime, abs=1e-6)
+
+    second = workflow_copy(tmp_path / "second")
+    restored = snapshot_cli("restore", str(tmp_path / "snap"), "--", *args, cwd=second, env=env)
+    assert "plans the" in restored.stderr, restored.stderr
+    for name in packed:
+        assert digest(second / name) == digest(first / name), name
+    # the staged data came back byte for byte with its old time
+    for path in (first / "results" / "data").rglob("*.npz"):
+        twin = second / path.relative_to(first)
+        assert digest(twin) == digest(path)
+        assert twin.stat().st_mtime == pytest.approx(path.stat().st_mtime, abs=1e-6)
+
+    # a second restore over the results refuses; a damaged manifest is named
+    again = snapshot_cli(
+        "restore", str(tmp_path / "snap"), "--", *args, cwd=second, env=env, check=False
+    )
+    assert again.returncode == 2 and "not empty" in again.stderr
+    (tmp_path / "snap" / MANIFEST).write_text("{}")
+    broken = snapshot_cli(
+        "restore", str(tmp_path / "snap"), "--", *args, cwd=first, env=env, check=False
+    )
+    assert broken.returncode == 2 and "damaged manifest" in broken.stderr
