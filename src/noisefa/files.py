@@ -134,6 +134,11 @@ def load_tensors(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     return data
 
 
+def sha256(path: str | os.PathLike) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def md5sum(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
     digest = hashlib.md5()
     with open(path, "rb") as handle:

@@ -39,6 +39,7 @@ from noisefa.catalogue import FIGURES, SECTIONS, TABLES
 from noisefa.cli.common import command_parser, log, run
 from noisefa.cli.results_index import paper_name
 from noisefa.errors import ResultError
+from noisefa.files import sha256
 
 from .sessions import git_commit, read_sessions
 
@@ -371,11 +372,6 @@ def provenance_markdown(
 
 
 # --- assembling the folder -----------------------------------------------------------------
-
-
-def sha256(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_record(results: Path, out: Path, config_files: list[Path], sessions_file: Path) -> int:

@@ -25,7 +25,6 @@ SNAKEMAKE_ARGS are the run's own (its --workflow-profile and --configfile), as
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from noisefa.cli.common import command_parser, log, run
-from noisefa.files import atomic_path, read_json, write_json
+from noisefa.files import atomic_path, read_json, sha256, write_json
 from noisefa_pipeline.sessions import git_commit
 
 RESULTS = Path("results")
@@ -133,11 +132,6 @@ def staged_data(args: list[str]) -> list[str]:
     outputs = {f for job in pending_jobs(args, "--forceall") for f in job.outputs}
     found = files_under(DATA) if DATA.is_dir() else []
     return [f for f in found if f in outputs and os.path.getsize(f) >= REBUILT_BYTES]
-
-
-def sha256(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def files_under(folder: Path) -> list[str]:
