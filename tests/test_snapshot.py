@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from noisefa_pipeline.snapshot import (
     REBUILT_BYTES,
     PendingJob,
     parse_dry_run,
+    rebuilt_outputs,
     snapshot_members,
 )
 from tests.workflow_runs import offline_overlay, snakemake, workflow_copy
@@ -86,6 +88,36 @@ def test_a_snapshot_keeps_results_and_the_weights_unfinished_jobs_read():
     ]
 
 
+def test_a_restore_rebuilds_staged_data_and_the_pretrainings_unfinished_jobs_read(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    big, small = b"x" * REBUILT_BYTES, b"{}"
+    for path, content in {
+        "results/data/mnist/train.npz": big,
+        "results/data/mnist/train.json": small,
+        "results/pretrain/784x100x10/a/seed0/model.pt": small,
+        "results/pretrain/784x100x10/a/seed0/summary.json": small,
+        "results/pretrain/784x100x10/b/seed0/model.pt": small,
+    }.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(content)
+    every_job = [
+        PendingJob(
+            "stage_split", (), ("results/data/mnist/train.npz", "results/data/mnist/train.json")
+        ),
+        PendingJob("pretrain_noise", (), ("results/pretrain/784x100x10/a",)),
+        PendingJob("pretrain_noise", (), ("results/pretrain/784x100x10/b",)),
+        *parse_dry_run(DRY_RUN),
+    ]
+    targets, files = rebuilt_outputs(every_job, parse_dry_run(DRY_RUN))
+    assert targets == ["results/data/mnist/train.npz", "results/pretrain/784x100x10/a"]
+    assert files == [
+        "results/data/mnist/train.npz",
+        "results/pretrain/784x100x10/a/seed0/model.pt",
+    ]
+
+
 def snapshot_cli(*args, cwd, env, check=True):
     done = subprocess.run(
         [sys.executable, "-m", "noisefa_pipeline.snapshot", *args],
@@ -119,6 +151,9 @@ def test_an_unfinished_run_restored_elsewhere_plans_only_the_jobs_it_had_left(tm
     )
     saved = snapshot_cli("save", str(tmp_path / "snap"), "--", *args, cwd=first, env=env)
     assert "jobs to go" in saved.stderr
+    manifest = json.loads((tmp_path / "snap" / MANIFEST).read_text())
+    # noise pretrainings that unfinished jobs read are rebuilt, not packed
+    assert any(f.startswith("results/pretrain/") for f in manifest["rebuilt"]), manifest["rebuild"]
 
     with tarfile.open(tmp_path / "snap" / ARCHIVE) as tar:
         packed = {m.name: m for m in tar.getmembers() if m.isfile()}

@@ -9,16 +9,19 @@ computed into SNAPSHOT/results.tar.xz, small enough to commit or copy:
 
 - every file under results/ and Snakemake's metadata, with its modification time, so
   Snakemake finds the finished jobs up to date;
-- but not the staged data (results/data/ files of 1 MB or more: rebuilt from the data
-  mirror on `restore`, checked against the sha256 recorded here and given back their
-  recorded time; their small records are packed and put back as they were);
+- but not what cheap, deterministic jobs rebuild on `restore`: the staged data (files
+  of 1 MB or more under results/data/, from the data mirror) and the weights of the
+  noise pretrainings that unfinished jobs still read. Each rebuilt file is checked
+  against the sha256 recorded here and given back its recorded time; the small files
+  beside it (records, histories, logs) are packed and put back as they were;
 - nor network weights (*.pt) that no unfinished job reads (what Snakemake's dry run
   lists as the inputs of the jobs still to run);
 - nor what an unfinished (killed) job left behind: the dry run lists it to be redone.
 
-`restore` unpacks into a checkout with no results/, rebuilds the data, and checks that a
-dry run now plans exactly the jobs that were left when the snapshot was saved; any other
-plan (data that staged differently, a changed workflow) is an error that names the jobs.
+`restore`, in a checkout with no results/, rebuilds those files, unpacks the rest, and
+checks that a dry run now plans exactly the jobs that were left when the snapshot was
+saved; any other plan (a changed workflow or configuration) or a rebuilt file that
+differs is an error that names it.
 SNAKEMAKE_ARGS are the run's own (its --workflow-profile and --configfile), as
 `make snapshot` / `make restore` pass them.
 """
@@ -43,6 +46,9 @@ METADATA = Path(".snakemake") / "metadata"
 ARCHIVE = "results.tar.xz"
 MANIFEST = "manifest.json"
 REBUILT_BYTES = 1 << 20  # staged files this large are rebuilt, not packed
+# Rules whose outputs a restore rebuilds rather than unpacks: no input but the data
+# mirror, deterministic (tests/test_determinism.py), minutes for a whole paper-scale run.
+REBUILT_RULES = ("stage_split", "make_split", "make_ood_set", "pretrain_noise")
 
 
 @dataclass(frozen=True)
@@ -126,12 +132,30 @@ def pending_jobs(args: list[str], *extra: str) -> list[PendingJob]:
     return parse_dry_run(done.stdout + "\n" + done.stderr)
 
 
-def staged_data(args: list[str]) -> list[str]:
-    """The large files under results/data that jobs of the workflow write (not caches):
-    a restore rebuilds them from the data mirror."""
-    outputs = {f for job in pending_jobs(args, "--forceall") for f in job.outputs}
-    found = files_under(DATA) if DATA.is_dir() else []
-    return [f for f in found if f in outputs and os.path.getsize(f) >= REBUILT_BYTES]
+def rebuilt_outputs(
+    every_job: list[PendingJob], pending: list[PendingJob]
+) -> tuple[list[str], list[str]]:
+    """What a restore rebuilds instead of unpacking: (the Snakemake targets, the files
+    checked afterwards). Large staged files, and the weights in finished noise
+    pretrainings that an unfinished job reads."""
+    needed = {f for job in pending for f in job.inputs}
+    unfinished = {f for job in pending for f in job.outputs}
+    targets, files = [], []
+    for job in every_job:
+        if job.rule not in REBUILT_RULES:
+            continue
+        for out in job.outputs:
+            path = Path(out)
+            if out in unfinished or not path.exists():
+                continue
+            if path.is_file() and path.stat().st_size >= REBUILT_BYTES:
+                targets.append(out)
+                files.append(out)
+            elif path.is_dir() and any(_under(n, {out}) for n in needed):
+                weights = [f for f in files_under(path) if f.endswith(".pt")]
+                targets += [out] if weights else []
+                files += weights
+    return targets, files
 
 
 def files_under(folder: Path) -> list[str]:
@@ -145,11 +169,11 @@ def save(snapshot: Path, args: list[str]) -> dict:
             "was killed (run `make pipeline` once to clear a stale lock)"
         )
     pending = pending_jobs(args)
-    data = {
-        path: {"sha256": sha256(Path(path)), "mtime": os.stat(path).st_mtime}
-        for path in staged_data(args)
+    targets, files = rebuilt_outputs(pending_jobs(args, "--forceall"), pending)
+    rebuilt = {
+        path: {"sha256": sha256(Path(path)), "mtime": os.stat(path).st_mtime} for path in files
     }
-    members = snapshot_members(files_under(RESULTS), pending, frozenset(data))
+    members = snapshot_members(files_under(RESULTS), pending, frozenset(rebuilt))
     metadata = files_under(METADATA) if METADATA.is_dir() else []
     # Folders too, so that unpacking gives them back their times (a directory() output
     # is as old as its folder).
@@ -165,10 +189,13 @@ def save(snapshot: Path, args: list[str]) -> dict:
         "files": len(members),
         "bytes_packed": sum(os.path.getsize(p) for p in members + metadata),
         "left_out_weights": sum(
-            1 for p in files_under(RESULTS) if p.endswith(".pt") and p not in members
+            1
+            for p in files_under(RESULTS)
+            if p.endswith(".pt") and p not in members and p not in rebuilt
         ),
         "pending": sorted(job.name for job in pending),
-        "data": data,
+        "rebuild": targets,
+        "rebuilt": rebuilt,
     }
     write_json(snapshot / MANIFEST, manifest)
     return manifest
@@ -179,7 +206,7 @@ def read_manifest(snapshot: Path) -> dict:
     if not path.is_file() or not (snapshot / ARCHIVE).is_file():
         raise ValueError(f"{snapshot}: not a snapshot (needs {ARCHIVE} and {MANIFEST})")
     manifest = read_json(path)
-    missing = {"pending", "data", "snakemake_args"} - set(manifest)
+    missing = {"pending", "rebuild", "rebuilt", "snakemake_args"} - set(manifest)
     if missing:
         raise ValueError(f"{path}: damaged manifest (no {', '.join(sorted(missing))})")
     return manifest
@@ -189,20 +216,20 @@ def restore(snapshot: Path, args: list[str]) -> dict:
     manifest = read_manifest(snapshot)
     if RESULTS.exists() and any(RESULTS.iterdir()):
         raise ValueError(f"{RESULTS}/ is not empty: restore into a checkout without results")
-    if manifest["data"]:  # targets first: --configfile takes a list
-        snakemake([*manifest["data"], *args])
-    # Unpacked after the staging, so that the staging jobs' logs, benchmarks, records
-    # (which hold their run time) and metadata are the saved ones.
+    if manifest["rebuild"]:  # targets first: --configfile takes a list
+        snakemake([*manifest["rebuild"], *args])
+    # Unpacked after the rebuild, so that those jobs' logs, benchmarks, records and
+    # histories (which hold their run time) and metadata are the saved ones.
     with tarfile.open(snapshot / ARCHIVE, "r:xz") as tar:
         tar.extractall(".", filter="data")  # keeps each file's modification time
-    for path, record in manifest["data"].items():
+    for path, record in manifest["rebuilt"].items():
         if not Path(path).is_file():
-            raise ValueError(f"{path}: the workflow no longer stages this file")
+            raise ValueError(f"{path}: the workflow no longer writes this file")
         if sha256(Path(path)) != record["sha256"]:
             raise ValueError(
-                f"{path} staged differently from the snapshot's (sha256 differs): the "
-                "data mirror or the staging code changed, so the snapshot's results do "
-                "not follow from this data"
+                f"{path} was rebuilt differently from the snapshot's (sha256 differs): the "
+                "data mirror, the code or the machine's arithmetic changed, so the "
+                "snapshot's finished jobs do not follow from it"
             )
         os.utime(path, (record["mtime"], record["mtime"]))
     planned = sorted(job.name for job in pending_jobs(args))
@@ -229,8 +256,9 @@ def main(argv: list[str] | None = None) -> None:
         log(
             f"saved {manifest['files']} files ({manifest['bytes_packed'] / 1e6:.1f} MB, "
             f"{size / 1e6:.1f} MB packed) to {args.snapshot}; left out "
-            f"{len(manifest['data'])} staged data files and {manifest['left_out_weights']} "
-            f"weight files no unfinished job reads; {len(manifest['pending'])} jobs to go"
+            f"{len(manifest['rebuilt'])} files a restore rebuilds and "
+            f"{manifest['left_out_weights']} weight files no unfinished job reads; "
+            f"{len(manifest['pending'])} jobs to go"
         )
     else:
         manifest = restore(args.snapshot, args.snakemake_args)
