@@ -129,6 +129,20 @@ def test_a_finished_run_becomes_a_record_that_checks_out(tmp_path):
     assert "No sessions were logged" in provenance
 
 
+def test_a_run_carried_between_sessions_says_so(tmp_path):
+    results = finished_run(tmp_path)
+    (results / "restores.csv").write_text(
+        "restored,saved,saved_at_commit,restored_at_commit,rebuilt_files,jobs_left,seconds\n"
+        "2026-12-01T00:10:00+00:00,2026-11-30T23:50:00+00:00,abc,def,132,200,540\n"
+    )
+    out = tmp_path / "docs" / "record"
+    record.write_record(results, out, [tmp_path / "config.yaml"], results / "sessions.csv")
+    provenance = (out / "PROVENANCE.md").read_text()
+    assert "carried between sessions by 1 snapshot(s)" in provenance
+    assert "took 0.15 h" in provenance  # 540 s
+    assert (out / "restores.csv").exists() and record.record_problems(out) == []
+
+
 def test_an_edited_or_stale_record_is_caught(tmp_path):
     results = finished_run(tmp_path)
     out = tmp_path / "record"

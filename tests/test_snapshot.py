@@ -170,6 +170,8 @@ def test_an_unfinished_run_restored_elsewhere_plans_only_the_jobs_it_had_left(tm
     second = workflow_copy(tmp_path / "second")
     restored = snapshot_cli("restore", str(tmp_path / "snap"), "--", *args, cwd=second, env=env)
     assert "plans the" in restored.stderr, restored.stderr
+    restores = (second / "results" / "restores.csv").read_text().splitlines()
+    assert len(restores) == 2 and restores[0].startswith("restored,saved,")  # one restore
     for name in packed:
         assert digest(second / name) == digest(first / name), name
     # the staged data came back byte for byte with its old time

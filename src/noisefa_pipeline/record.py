@@ -356,6 +356,18 @@ def provenance_markdown(
         ]
     else:
         lines.append("No sessions were logged (the pipeline was not run through `make record`).")
+    restores = results / "restores.csv"
+    if restores.exists():
+        carried = pd.read_csv(restores, keep_default_na=False)
+        lines += [
+            "",
+            f"The run was carried between sessions by {len(carried)} snapshot(s) "
+            "(`noisefa_pipeline.snapshot`); restoring them, which rebuilds the staged data "
+            f"and the pretrainings still to be read, took {_hours(carried['seconds'].sum())}, "
+            "not counted above (`restores.csv`):",
+            "",
+            _markdown(carried),
+        ]
     lines += [
         "",
         "Per stage, from Snakemake's benchmark files (job hours: summed run time of the "
@@ -387,6 +399,8 @@ def write_record(results: Path, out: Path, config_files: list[Path], sessions_fi
             shutil.copyfile(source, staging / name)
         if sessions_file.exists():
             shutil.copyfile(sessions_file, staging / "sessions.csv")
+        if (results / "restores.csv").exists():
+            shutil.copyfile(results / "restores.csv", staging / "restores.csv")
         figures = sorted(p.stem for p in (staging / "figures").glob("*.png"))
         tables = sorted({p.stem for p in (staging / "tables").glob("*.md")})
         (staging / "README.md").write_text(gallery_markdown(claims, figures, tables))

@@ -21,7 +21,8 @@ computed into SNAPSHOT/results.tar.xz, small enough to commit or copy:
 `restore`, in a checkout with no results/, rebuilds those files, unpacks the rest, and
 checks that a dry run now plans exactly the jobs that were left when the snapshot was
 saved; any other plan (a changed workflow or configuration) or a rebuilt file that
-differs is an error that names it.
+differs is an error that names it. Each restore adds a row to results/restores.csv,
+which the record's PROVENANCE.md lists.
 SNAKEMAKE_ARGS are the run's own (its --workflow-profile and --configfile), as
 `make snapshot` / `make restore` pass them.
 """
@@ -36,8 +37,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
 from noisefa.cli.common import command_parser, log, run
-from noisefa.files import atomic_path, read_json, sha256, write_json
+from noisefa.files import atomic_path, read_json, sha256, write_csv, write_json
 from noisefa_pipeline.sessions import git_commit
 
 RESULTS = Path("results")
@@ -45,6 +48,7 @@ DATA = RESULTS / "data"
 METADATA = Path(".snakemake") / "metadata"
 ARCHIVE = "results.tar.xz"
 MANIFEST = "manifest.json"
+RESTORES = RESULTS / "restores.csv"  # one row per restore, read into the record's provenance
 REBUILT_BYTES = 1 << 20  # staged files this large are rebuilt, not packed
 # Rules whose outputs a restore rebuilds rather than unpacks: no input but the data
 # mirror, deterministic (tests/test_determinism.py), minutes for a whole paper-scale run.
@@ -216,6 +220,7 @@ def restore(snapshot: Path, args: list[str]) -> dict:
     manifest = read_manifest(snapshot)
     if RESULTS.exists() and any(RESULTS.iterdir()):
         raise ValueError(f"{RESULTS}/ is not empty: restore into a checkout without results")
+    start = datetime.now(UTC).replace(microsecond=0)
     if manifest["rebuild"]:  # targets first: --configfile takes a list
         snakemake([*manifest["rebuild"], *args])
     # Unpacked after the rebuild, so that those jobs' logs, benchmarks, records and
@@ -241,6 +246,18 @@ def restore(snapshot: Path, args: list[str]) -> dict:
             f"{len(extra)} more ({'; '.join(extra[:5])}), {len(lost)} fewer "
             f"({'; '.join(lost[:5])}). Was the workflow or its configuration changed?"
         )
+    end = datetime.now(UTC).replace(microsecond=0)
+    row = {
+        "restored": end.isoformat(),
+        "saved": manifest.get("saved", ""),
+        "saved_at_commit": manifest.get("commit", ""),
+        "restored_at_commit": git_commit(Path.cwd()),
+        "rebuilt_files": len(manifest["rebuilt"]),
+        "jobs_left": len(manifest["pending"]),
+        "seconds": int((end - start).total_seconds()),
+    }
+    earlier = pd.read_csv(RESTORES) if RESTORES.exists() else pd.DataFrame()
+    write_csv(RESTORES, pd.concat([earlier, pd.DataFrame([row])], ignore_index=True))
     return manifest
 
 
