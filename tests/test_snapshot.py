@@ -144,11 +144,10 @@ def test_an_unfinished_run_restored_elsewhere_plans_only_the_jobs_it_had_left(tm
     (tmp_path / "first").mkdir()
     (tmp_path / "second").mkdir()
     first = workflow_copy(tmp_path / "first")
-    # Part of the run: fast_learning's networks and their collected tables; its figures,
-    # statistics and the other studies are left to do.
-    snakemake(
-        *args[2:], "--cores", "2", "results/collected/fast_learning/runs.csv", cwd=first, env=env
-    )
+    # Part of the run: one job of networks trained from noise pretraining, and what it
+    # needs (data, split, pretraining); everything else is left to do.
+    group = "results/runs/fast_learning/mnist/depth2/base/fa_noise"
+    snakemake(*args[2:], "--cores", "2", group, cwd=first, env=env)
     saved = snapshot_cli("save", str(tmp_path / "snap"), "--", *args, cwd=first, env=env)
     assert "jobs to go" in saved.stderr
     manifest = json.loads((tmp_path / "snap" / MANIFEST).read_text())
