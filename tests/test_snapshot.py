@@ -179,11 +179,23 @@ def test_an_unfinished_run_restored_elsewhere_plans_only_the_jobs_it_had_left(tm
         assert digest(twin) == digest(path)
         assert twin.stat().st_mtime == pytest.approx(path.stat().st_mtime, abs=1e-6)
 
-    # a second restore over the results refuses; a damaged manifest is named
+    # a run still going (its lock) is not packed; a second restore over the results
+    # refuses; a damaged archive or manifest is named
+    (first / ".snakemake" / "locks" / "0.input.lock").write_text("")
+    busy = snapshot_cli(
+        "save", str(tmp_path / "busy"), "--", *args, cwd=first, env=env, check=False
+    )
+    assert busy.returncode == 2 and "still going" in busy.stderr, busy.stderr
     again = snapshot_cli(
         "restore", str(tmp_path / "snap"), "--", *args, cwd=second, env=env, check=False
     )
     assert again.returncode == 2 and "not empty" in again.stderr
+    with open(tmp_path / "snap" / ARCHIVE, "ab") as archive:
+        archive.write(b"x")
+    damaged = snapshot_cli(
+        "restore", str(tmp_path / "snap"), "--", *args, cwd=first, env=env, check=False
+    )
+    assert damaged.returncode == 2 and "sha256 differs" in damaged.stderr, damaged.stderr
     (tmp_path / "snap" / MANIFEST).write_text("{}")
     broken = snapshot_cli(
         "restore", str(tmp_path / "snap"), "--", *args, cwd=first, env=env, check=False

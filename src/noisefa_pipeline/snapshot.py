@@ -197,6 +197,7 @@ def save(snapshot: Path, args: list[str]) -> dict:
             for p in files_under(RESULTS)
             if p.endswith(".pt") and p not in members and p not in rebuilt
         ),
+        "archive_sha256": sha256(snapshot / ARCHIVE),
         "pending": sorted(job.name for job in pending),
         "rebuild": targets,
         "rebuilt": rebuilt,
@@ -210,9 +211,14 @@ def read_manifest(snapshot: Path) -> dict:
     if not path.is_file() or not (snapshot / ARCHIVE).is_file():
         raise ValueError(f"{snapshot}: not a snapshot (needs {ARCHIVE} and {MANIFEST})")
     manifest = read_json(path)
-    missing = {"pending", "rebuild", "rebuilt", "snakemake_args"} - set(manifest)
+    missing = {"archive_sha256", "pending", "rebuild", "rebuilt"} - set(manifest)
     if missing:
         raise ValueError(f"{path}: damaged manifest (no {', '.join(sorted(missing))})")
+    if sha256(snapshot / ARCHIVE) != manifest["archive_sha256"]:
+        raise ValueError(
+            f"{snapshot / ARCHIVE} is not the archive {path} describes (sha256 differs): "
+            "damaged, or one of the two was replaced without the other"
+        )
     return manifest
 
 
