@@ -67,7 +67,9 @@ record: $(BIN)/.installed
 #   make restore  [PRESET=...] [SNAPSHOT=folder]   unpack it into a checkout without results/
 # then `make pipeline` (or `make record`) with the same PRESET resumes it.
 SNAPSHOT ?= snapshot
-SNAPSHOT_ARGS = -- --workflow-profile workflow/profiles/default $(CONFIG_ARGS) $(SNAKEMAKE_ARGS)
+# The pipeline's own arguments: a restore rebuilds pretrainings where the run trained
+# them (CPU or GPU), or they would not match the saved checksums.
+SNAPSHOT_ARGS = -- $(RUN_ARGS) --resources gpu=$(GPU_SLOTS)
 snapshot: $(BIN)/.installed
 	$(BIN)/python -m noisefa_pipeline.snapshot save $(SNAPSHOT) $(SNAPSHOT_ARGS)
 
