@@ -42,6 +42,15 @@ rule train_networks:
     resources: tmpdir=/tmp
 
 [Mon Nov 30 22:59:18 2026]
+localrule collect_study:
+    input: results/pretrain/784x100x10/b
+    output: results/collected/x/runs.csv
+    jobid: 4
+    reason: Missing output files: results/collected/x/runs.csv
+    wildcards: study=x
+    resources: tmpdir=/tmp
+
+[Mon Nov 30 22:59:18 2026]
 localrule all:
     input: results/claims.md
     jobid: 0
@@ -62,6 +71,9 @@ def test_the_dry_run_listing_gives_each_job_with_its_inputs_and_outputs():
             ("results/data/mnist/train.npz", "results/pretrain/784x100x10/a"),
             ("results/runs/fast_learning/mnist/depth2/base/fa",),
         ),
+        PendingJob(
+            "collect_study", ("results/pretrain/784x100x10/b",), ("results/collected/x/runs.csv",)
+        ),
         PendingJob("all", ("results/claims.md",), ()),
     ]
 
@@ -73,7 +85,7 @@ def test_a_snapshot_keeps_results_and_the_weights_unfinished_jobs_read():
         "results/data/.torchvision/mnist-train/raw.gz",  # a download cache
         "results/pretrain/784x100x10/a/seed0/model.pt",  # read by the pending job
         "results/pretrain/784x100x10/a/seed0/summary.json",
-        "results/pretrain/784x100x10/b/seed0/model.pt",  # read by no pending job
+        "results/pretrain/784x100x10/b/seed0/model.pt",  # its folder is collected: no weights read
         "results/pretrain/784x100x10/b/seed0/summary.json",
         "results/runs/fast_learning/mnist/depth2/base/fa/seed0/history.csv",  # killed job's
         "results/runs/fast_learning/mnist/depth2/base/fa2/seed0/history.csv",

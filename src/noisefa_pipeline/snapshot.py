@@ -53,6 +53,9 @@ REBUILT_BYTES = 1 << 20  # staged files this large are rebuilt, not packed
 # Rules whose outputs a restore rebuilds rather than unpacks: no input but the data
 # mirror, deterministic (tests/test_determinism.py), minutes for a whole paper-scale run.
 REBUILT_RULES = ("stage_split", "make_split", "make_ood_set", "pretrain_noise")
+# Rules that declare whole network folders but read only their tables and summaries:
+# their jobs never make a weight file needed.
+WEIGHTLESS_RULES = ("collect_study",)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def snapshot_members(
     files: list[str], pending: list[PendingJob], rebuilt: frozenset[str] = frozenset()
 ) -> list[str]:
     """The files of results/ a snapshot keeps (paths relative to the checkout)."""
-    needed = {f for job in pending for f in job.inputs}
+    needed = {f for job in pending if job.rule not in WEIGHTLESS_RULES for f in job.inputs}
     unfinished = {f for job in pending for f in job.outputs}
     keep = []
     for path in files:
@@ -142,7 +145,7 @@ def rebuilt_outputs(
     """What a restore rebuilds instead of unpacking: (the Snakemake targets, the files
     checked afterwards). Large staged files, and the weights in finished noise
     pretrainings that an unfinished job reads."""
-    needed = {f for job in pending for f in job.inputs}
+    needed = {f for job in pending if job.rule not in WEIGHTLESS_RULES for f in job.inputs}
     unfinished = {f for job in pending for f in job.outputs}
     targets, files = [], []
     for job in every_job:
