@@ -107,11 +107,16 @@ def _is_cache(path: str) -> bool:
     return any(part.startswith(".") for part in parts[:-1])
 
 
+def weights_read_from(pending: list[PendingJob]) -> set[str]:
+    """The files and folders whose weights unfinished jobs may read."""
+    return {f for job in pending if job.rule not in WEIGHTLESS_RULES for f in job.inputs}
+
+
 def snapshot_members(
     files: list[str], pending: list[PendingJob], rebuilt: frozenset[str] = frozenset()
 ) -> list[str]:
     """The files of results/ a snapshot keeps (paths relative to the checkout)."""
-    needed = {f for job in pending if job.rule not in WEIGHTLESS_RULES for f in job.inputs}
+    needed = weights_read_from(pending)
     unfinished = {f for job in pending for f in job.outputs}
     keep = []
     for path in files:
@@ -145,7 +150,7 @@ def rebuilt_outputs(
     """What a restore rebuilds instead of unpacking: (the Snakemake targets, the files
     checked afterwards). Large staged files, and the weights in finished noise
     pretrainings that an unfinished job reads."""
-    needed = {f for job in pending if job.rule not in WEIGHTLESS_RULES for f in job.inputs}
+    needed = weights_read_from(pending)
     unfinished = {f for job in pending for f in job.outputs}
     targets, files = [], []
     for job in every_job:
@@ -180,7 +185,8 @@ def save(snapshot: Path, args: list[str]) -> dict:
     rebuilt = {
         path: {"sha256": sha256(Path(path)), "mtime": os.stat(path).st_mtime} for path in files
     }
-    members = snapshot_members(files_under(RESULTS), pending, frozenset(rebuilt))
+    found = files_under(RESULTS)
+    members = snapshot_members(found, pending, frozenset(rebuilt))
     metadata = files_under(METADATA) if METADATA.is_dir() else []
     # Folders too, so that unpacking gives them back their times (a directory() output
     # is as old as its folder).
@@ -196,9 +202,7 @@ def save(snapshot: Path, args: list[str]) -> dict:
         "files": len(members),
         "bytes_packed": sum(os.path.getsize(p) for p in members + metadata),
         "left_out_weights": sum(
-            1
-            for p in files_under(RESULTS)
-            if p.endswith(".pt") and p not in members and p not in rebuilt
+            1 for p in set(found) - set(members) - set(rebuilt) if p.endswith(".pt")
         ),
         "archive_sha256": sha256(snapshot / ARCHIVE),
         "pending": sorted(job.name for job in pending),
