@@ -10,10 +10,12 @@ import torch
 
 from noisefa.analysis.measures import (
     alignment_angles,
+    cosine,
     cosine_gram,
     direction_distance,
     effective_rank,
     learning_curve_auc,
+    norm_ratio,
     relative_distance,
     singular_values,
 )
@@ -81,3 +83,12 @@ def test_distances():
     assert relative_distance(torch.zeros_like(b), b) == pytest.approx(1.0)
     assert direction_distance(2 * b, b) == pytest.approx(0.0, abs=1e-6)
     assert direction_distance(-b, b) == pytest.approx(2.0, abs=1e-6)
+
+
+def test_the_relative_distance_splits_into_scale_and_direction():
+    b, w = torch.randn(10, 100), torch.randn(10, 100)
+    r, cos = norm_ratio(w, b), cosine(w, b)
+    assert relative_distance(w, b) ** 2 == pytest.approx(r**2 + 1 - 2 * r * cos, rel=1e-5)
+    # shrinking W lowers the relative distance toward 1 without turning it toward B
+    assert relative_distance(0.3 * w, b) < relative_distance(w, b)
+    assert cosine(0.3 * w, b) == pytest.approx(cos, rel=1e-5) and norm_ratio(2 * b, b) == 2

@@ -64,6 +64,20 @@ def direction_distance(weight: torch.Tensor, feedback: torch.Tensor) -> float:
     return float((weight / weight.norm() - feedback / feedback.norm()).norm())
 
 
+def norm_ratio(weight: torch.Tensor, feedback: torch.Tensor) -> float:
+    """||W||_F / ||B||_F: the scale part of the relative distance."""
+    return float(weight.norm() / feedback.norm())
+
+
+def cosine(weight: torch.Tensor, feedback: torch.Tensor) -> float:
+    """Cosine between W and B as vectors: the direction part of the relative distance.
+
+    With r = norm_ratio, relative_distance^2 = r^2 + 1 - 2 r cosine, so the relative
+    distance can fall because W aligns with B or merely because W shrinks toward 0.
+    """
+    return float((weight.flatten() @ feedback.flatten()) / (weight.norm() * feedback.norm()))
+
+
 def per_neuron_angles(net, stage: str) -> pd.DataFrame:
     """Every neuron's angle between the rule's pathway and BP's (W-B under FA) of every
     layer with a feedback matrix, one row each."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .measures import direction_distance, relative_distance
+from .measures import cosine, direction_distance, norm_ratio, relative_distance
 
 
 @dataclass
@@ -47,3 +47,8 @@ def distances_to_feedback(
         w, b = pca.project(weight.numpy()), pca.project(feedback.numpy())
         out["pc_distance"] = float(np.linalg.norm(w - b))
     return out
+
+
+def distance_parts(weight: torch.Tensor, feedback: torch.Tensor) -> dict:
+    """The relative distance split into W's scale and its direction (`measures.cosine`)."""
+    return {"norm_ratio": norm_ratio(weight, feedback), "cosine": cosine(weight, feedback)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from noisefa.analysis.evaluation import EvalInputs, Job, by_seed, frame, rows
-from noisefa.analysis.trajectories import distances_to_feedback, fit_pca
+from noisefa.analysis.trajectories import distance_parts, distances_to_feedback, fit_pca
 
 
 def evaluate(inputs: EvalInputs):
@@ -28,6 +28,7 @@ def evaluate(inputs: EvalInputs):
         ends = {"untrained": paths["data"][0], **{name: p[-1] for name, p in paths.items()}}
         for stage, weight in ends.items():
             records += rows(ident, stage, distances_to_feedback(weight, feedback, pca))
+            records += rows(ident, stage, distance_parts(weight, feedback))
         for name, path in paths.items():
             for epoch, (x, y) in enumerate(pca.project(path.numpy())):
                 records += rows(ident, name, {"pc1": x, "pc2": y}, item=epoch)

@@ -7,7 +7,9 @@ import pandas as pd
 from noisefa.analysis.comparisons import compare
 from noisefa.collected import Collected
 
-MEASURES = ("relative_distance", "direction_distance", "pc_distance")
+# norm_ratio and cosine split relative_distance into W's scale and direction (Fig 2g: a
+# distance can fall because W shrinks, not because it turns toward B; docs/methods.md).
+MEASURES = ("relative_distance", "direction_distance", "pc_distance", "norm_ratio", "cosine")
 COMPARISONS = (
     ("fig2e", "untrained", "data", "n_net=10, t-test, P<0.001"),
     ("fig2e", "untrained", "noise", "n_net=10, t-test, P<0.001"),
