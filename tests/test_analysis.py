@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from noisefa.analysis.readout import readout_probabilities
+from noisefa.analysis.reporting_rules import RULES, gap_summary, rule_gaps
 from noisefa.analysis.tables import NOT_RUN, accuracy_table, to_latex, to_markdown
 from noisefa.analysis.trajectories import distances_to_feedback, fit_pca
 from noisefa.learning.network import build_network
@@ -74,3 +75,23 @@ def test_accuracy_table_pairs_the_difference_and_marks_missing_data():
     assert "subset: 1 of 2" in measured and "subset" not in paper  # the paper used full splits
     latex = to_latex(table, [2], "Table 1")
     assert latex.count("\\begin{table}") == 1 and "$\\pm$" in latex and "$\\Delta$ACC" in latex
+
+
+def test_table_s5_gaps_under_each_reporting_rule():
+    runs = pd.DataFrame(
+        {
+            "dataset": ["cifar10", "cifar10", "kmnist"],  # KMNIST: no paper cell, left out
+            "method": ["bp"] * 3,
+            "depth": [2] * 3,
+            "at_best_test_acc": [0.50, 0.52, 0.9],
+            "at_best_val_acc": [0.53, 0.55, 0.9],
+            "final_test_acc": [0.49, 0.49, 0.9],
+        }
+    )
+    gaps = rule_gaps(runs)
+    assert len(gaps) == len(RULES) and set(gaps["dataset"]) == {"cifar10"}
+    by_rule = gaps.set_index("rule")["gap"]
+    paper = 54.01  # Table S5, CIFAR-10, BP, 2 layers
+    assert by_rule["best validation acc."] == pytest.approx(54.0 - paper)
+    assert by_rule["test acc. at the last epoch"] == pytest.approx(49.0 - paper)
+    assert list(gap_summary(gaps)["cells"]) == [1, 1, 1]

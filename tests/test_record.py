@@ -7,17 +7,20 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from noisefa.analysis.claims import claim_ids, evaluate_claims
+from noisefa.analysis.claims import claim_ids, evaluate_claims, summary_line
 from noisefa.catalogue import FIGURES
 from noisefa.errors import ResultError
 from noisefa.paper import paper_claims
 from noisefa_pipeline import record
 from noisefa_pipeline.sessions import read_sessions
 
+REPO = Path(__file__).resolve().parents[1]
+RECORD = REPO / "docs" / "record"
 GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
 
 
@@ -73,7 +76,13 @@ def test_every_claim_names_figures_or_tables_that_exist():
 def finished_run(root):
     """A results folder with everything a record copies, in a committed checkout."""
     results = root / "results"
-    for folder in ("figures", "tables", "stats", "benchmarks/train_networks", "runs/a/seed0"):
+    for folder in (
+        "figures",
+        "tables",
+        "stats",
+        "benchmarks/train_networks/fast_learning",
+        "runs/a/seed0",
+    ):
         (results / folder).mkdir(parents=True)
     claims = evaluate_claims(results, [])  # the real claims, every one 'not run' here
     claims.to_csv(results / "claims.csv", index=False)
@@ -85,7 +94,9 @@ def finished_run(root):
     (results / "tables" / "table1.md").write_text("| a |\n")
     (results / "tables" / "table1.csv").write_text("a\n1\n")
     (results / "stats" / "fast_learning.csv").write_text("p\n0.01\n")
-    (results / "benchmarks" / "train_networks" / "job.tsv").write_text("s\tmax_rss\n7200\t1\n")
+    (results / "benchmarks" / "train_networks" / "fast_learning" / "bp.tsv").write_text(
+        "s\tmax_rss\n7200\t1\n"
+    )
     summary = {"provenance": {"device": "cpu", "hostname": "h", "torch": "t", "noisefa": "n"}}
     (results / "runs" / "a" / "seed0" / "summary.json").write_text(json.dumps(summary))
     (root / "config.yaml").write_text("studies: {benchmark: {networks: 3}}\n")
@@ -125,6 +136,7 @@ def test_a_finished_run_becomes_a_record_that_checks_out(tmp_path):
     merged = record.config_hash({"studies": {"benchmark": {"networks": 2}}})
     assert f"hash `{merged}`" in provenance  # the overlay wins, as with --configfile
     assert "| train_networks |      1 |           2 |" in provenance  # 7200 s = 2 job hours
+    assert "| fast_learning |      1 |           2 |" in provenance  # and per study
     assert "not in this configuration" in provenance  # why claims were not run
     assert "No sessions were logged" in provenance
 
@@ -171,3 +183,20 @@ def test_an_unfinished_run_is_refused_and_the_old_record_kept(tmp_path):
     assert (out / record.MANIFEST).read_text() == before
     assert record.record_problems(out) == []
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".record")] == []
+
+
+def test_the_committed_record_is_the_untouched_output_of_the_committed_claims():
+    # every file as written (MANIFEST.sha256), the claim ids of paper_claims.yaml, and a
+    # PROVENANCE.md commit that exists in this repository
+    assert record.record_problems(RECORD) == []
+
+
+def test_the_readme_opens_with_the_records_verdict_counts():
+    readme = (REPO / "README.md").read_text()
+    heading = "## Does the paper reproduce?"
+    assert heading in readme and readme.index(heading) < readme.index("## What you get")
+    section = readme.split(heading, 1)[1].split("\n## ", 1)[0]
+    claims = pd.read_csv(RECORD / "claims.csv", keep_default_na=False)
+    assert summary_line(claims) in " ".join(section.split())  # however the line wraps
+    for link in ("docs/record/claims.md", "docs/record/README.md"):
+        assert f"]({link})" in section

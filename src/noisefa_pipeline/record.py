@@ -263,7 +263,7 @@ def stage_times(benchmarks: Path) -> pd.DataFrame:
     the last one's end (a benchmark file is written as its job ends)."""
     rows = []
     for path in benchmarks.rglob("*.tsv"):
-        seconds = pd.read_csv(path, sep="\t")["s"].sum()
+        seconds = _seconds(path)
         end = path.stat().st_mtime
         parts = path.relative_to(benchmarks).parts  # <rule>/.../<job>.tsv, or <rule>.tsv
         rows.append({"rule": parts[0] if len(parts) > 1 else path.stem, "s": seconds, "end": end})
@@ -286,6 +286,35 @@ def stage_times(benchmarks: Path) -> pd.DataFrame:
             "last end": table["end"].map(stamp),
         }
     )
+
+
+# Rules whose benchmark files sit under <rule>/<study>/..., so their time splits by study.
+STUDY_RULES = ("train_networks", "noise_after_data")
+
+
+def study_times(benchmarks: Path) -> pd.DataFrame:
+    """Per study: jobs and job hours of its training jobs (STUDY_RULES); pretrainings and
+    noise conditions are shared or have their own rule, so stage_times lists them."""
+    rows = [
+        {"study": path.relative_to(benchmarks / rule).parts[0], "s": _seconds(path)}
+        for rule in STUDY_RULES
+        for path in (benchmarks / rule).rglob("*.tsv")
+    ]
+    if not rows:
+        return pd.DataFrame(columns=["study", "jobs", "job hours"])
+    table = pd.DataFrame(rows).groupby("study")["s"].agg(["size", "sum"]).reset_index()
+    table = table.sort_values("sum", ascending=False)
+    return pd.DataFrame(
+        {
+            "study": table["study"],
+            "jobs": table["size"],
+            "job hours": (table["sum"] / 3600).round(2),
+        }
+    )
+
+
+def _seconds(path: Path) -> float:
+    return float(pd.read_csv(path, sep="\t")["s"].sum())
 
 
 def not_run(claims: pd.DataFrame) -> pd.DataFrame:
@@ -374,6 +403,10 @@ def provenance_markdown(
         "stage's jobs; two run at a time on two cores):",
         "",
         _markdown(stage_times(results / "benchmarks")),
+        "",
+        "Training jobs per study (`train_networks` and `noise_after_data`):",
+        "",
+        _markdown(study_times(results / "benchmarks")),
         "",
         "## Claims not run, and why",
         "",
