@@ -8,10 +8,10 @@ import pytest
 import torch
 
 from noisefa.analysis.readout import readout_probabilities
-from noisefa.analysis.reporting_rules import RULES, gap_summary, rule_gaps
 from noisefa.analysis.tables import NOT_RUN, accuracy_table, to_latex, to_markdown
 from noisefa.analysis.trajectories import distances_to_feedback, fit_pca
 from noisefa.learning.network import build_network
+from noisefa.studies.benchmark.reporting_rules import RULES, gap_summary, rule_gaps
 
 
 def test_pca_trajectory_shapes_and_feedback_point():
@@ -95,3 +95,14 @@ def test_table_s5_gaps_under_each_reporting_rule():
     assert by_rule["best validation acc."] == pytest.approx(54.0 - paper)
     assert by_rule["test acc. at the last epoch"] == pytest.approx(49.0 - paper)
     assert list(gap_summary(gaps)["cells"]) == [1, 1, 1]
+
+
+def test_the_differences_command_prints_the_gap_per_dataset(tmp_path, capsys):
+    from noisefa.cli import differences
+
+    rows = "dataset,method,depth,seed,at_best_test_acc,at_best_val_acc,final_test_acc\n"
+    rows += "cifar10,bp,2,0,0.50,0.53,0.49\ncifar10,bp,2,1,0.52,0.55,0.49\n"
+    (tmp_path / "runs.csv").write_text(rows)
+    differences.main(["reporting-rules", "--collected", str(tmp_path)])
+    printed = capsys.readouterr().out
+    assert "| cifar10   | best validation acc." in printed and "-0.01" in printed  # 54.0 - 54.01

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from noisefa.cli import make_ood
-from noisefa.data.ood import resize_images, transform_images
+from noisefa.data.ood import mnist_frame, resize_images, transform_images
 
 
 def digits(n=40, seed=0):
@@ -60,3 +60,20 @@ def test_cli_builds_union_of_the_three_sets(staged_data):
         assert np.array_equal(union["images"][20000:], rot["images"])  # rotate is the third part
         with np.load(staged_data / "mnist" / "test.npz") as test:
             assert np.array_equal(union["labels"][:10000], test["labels"])
+
+
+def test_mnist_framing_puts_a_digit_in_a_20px_box_centred_by_mass():
+    from scipy import ndimage
+
+    digits = np.zeros((2, 16, 16), dtype=np.uint8)
+    digits[0] = 255  # fills its frame, as USPS digits do
+    digits[1, :, :6] = 255  # a stroke at the left edge
+    boxed = mnist_frame(digits, by_mass=False)
+    assert boxed.shape == (2, 28, 28)
+    assert boxed[0, :4].max() == 0 and boxed[0, :, 24:].max() == 0  # a 4-pixel margin
+    assert (boxed[0, 4:24, 4:24] == 255).all()
+    centred = mnist_frame(digits)
+    for image in centred:
+        cy, cx = ndimage.center_of_mass(image.astype(float))
+        assert abs(cy - 13.5) <= 0.5 and abs(cx - 13.5) <= 0.5
+    assert centred[1].sum() == boxed[1].sum()  # shifted within the image, nothing lost

@@ -80,3 +80,28 @@ def resize_images(images: np.ndarray, side: int) -> np.ndarray:
         tensor, [side, side], interpolation=TF.InterpolationMode.BILINEAR, antialias=True
     )
     return resized[:, 0].round().clamp(0, 255).to(torch.uint8).numpy()
+
+
+def mnist_frame(images: np.ndarray, box: int = 20, side: int = 28, by_mass: bool = True):
+    """Frame uint8 (N, H, W) digits as MNIST's were: scaled to fill a box x box square,
+    padded to side x side and, with `by_mass`, shifted so that the centre of mass of the
+    pixels sits at the image's centre (whole pixels; what leaves the image is lost).
+
+    USPS digits fill their 16x16 frame, so `resize_images(usps, 28)` draws them larger
+    than any MNIST digit; this is the alternative framing of docs/methods.md (Fig 5c).
+    """
+    from scipy import ndimage
+
+    pad = (side - box) // 2
+    framed = np.pad(
+        resize_images(images, box), ((0, 0), (pad, side - box - pad), (pad, side - box - pad))
+    )
+    if not by_mass:
+        return framed
+    centre = (side - 1) / 2
+    out = np.empty_like(framed)
+    for i, image in enumerate(framed):
+        cy, cx = ndimage.center_of_mass(image.astype(np.float64))
+        shift = (round(centre - cy), round(centre - cx)) if image.any() else (0, 0)
+        out[i] = ndimage.shift(image, shift, order=0, mode="constant", cval=0)
+    return out

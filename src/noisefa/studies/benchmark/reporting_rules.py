@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..paper import table_s5
+from noisefa.paper import table_s5
 
 RULES = {  # rule -> column of a collected runs table
     "test acc. at the best validation epoch (ours)": "at_best_test_acc",
