@@ -2,9 +2,9 @@
 
 The paper reports "final accuracy after convergence" (early stopping on validation
 accuracy, patience 10) without naming the split or the epoch; ours is the test accuracy
-at the best validation epoch. If our cells sat below the paper's by the same offset for
-every rule, and the offset vanished under another rule, the rule would explain it
-(docs/methods.md, "Where the record differs from the paper").
+at the best validation epoch. If an offset of our cells from the paper's vanished under
+another rule, the choice of rule would explain it (docs/methods.md, "Where the record
+differs from the paper").
 """
 
 from __future__ import annotations

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from noisefa.analysis.comparisons import compare
 from noisefa.analysis.evaluation import Job
-from noisefa.data.loading import normalisation, to_tensors
+from noisefa.data.loading import normalisation, read_staged, to_tensors
 from noisefa.data.ood import mnist_frame, resize_images
 from noisefa.learning.checkpoints import load_network
 from noisefa.learning.engine import evaluate
@@ -32,8 +31,7 @@ FRAMINGS = {
 def framing_accuracies(data_dir: Path, runs: list[Path]) -> pd.DataFrame:
     """Accuracy of every network (a run's seed folder) on USPS test under each framing."""
     mean, std = normalisation(data_dir, "mnist")  # the networks learnt MNIST's scale
-    with np.load(data_dir / "usps" / "test.npz", allow_pickle=False) as usps:
-        images, labels = usps["images"], usps["labels"]
+    images, labels = read_staged(data_dir, "usps", "test")
     sets = {name: to_tensors(frame(images), labels, mean, std) for name, frame in FRAMINGS.items()}
     rows = []
     for job in map(Job, runs):
