@@ -1,6 +1,7 @@
 # The two entry points of the README:
-#   make pipeline [PRESET=quick]   set up .venv, then run the whole workflow
-#                                  (PRESET="quick offline": overlays, in order)
+#   make pipeline [PRESET=quick]   set up .venv, then run the whole workflow into
+#                                  results/<PRESET> (PRESET="quick offline": overlays,
+#                                  in order, into results/quick+offline)
 #   make test                      set up .venv, then run the test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -17,8 +18,11 @@ GPU_SLOTS = $(shell echo $$(( $(or $(GPUS),0) * $(JOBS_PER_GPU) )))
 NOISEFA_DATA_MIRROR ?= $(abspath $(wildcard ../shared/data))
 PRESET ?=
 SNAKEMAKE_ARGS ?=
+space := $(subst ,, )
 
+# Training jobs that share a GPU each claim their own slot (noisefa.gpus).
 export NOISEFA_DATA_MIRROR
+export NOISEFA_JOBS_PER_GPU = $(JOBS_PER_GPU)
 
 .PHONY: pipeline test lint report record snapshot restore clean-results
 
@@ -30,14 +34,29 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 CONFIG_ARGS = $(if $(PRESET),--configfile $(foreach p,$(PRESET),config/presets/$(p).yaml))
-RUN_ARGS = --workflow-profile workflow/profiles/default $(CONFIG_ARGS) $(SNAKEMAKE_ARGS)
+# Targets in SNAKEMAKE_ARGS go before --configfile, which takes every word after it.
+RUN_ARGS = --workflow-profile workflow/profiles/default $(SNAKEMAKE_ARGS) $(CONFIG_ARGS)
 
-# Re-running resumes an interrupted run: a lock left by a killed run is cleared when
-# it is provably stale (noisefa_pipeline.stale_lock, which then becomes the Snakemake process),
-# and unfinished jobs are redone.
+# Through noisefa_pipeline.run: the jobs and their cost before, a line per finished job
+# during, a summary and the HTML report after; Ctrl-C prints how to resume. Re-running
+# resumes an interrupted run: a lock left by a killed run is cleared when it is provably
+# stale, and unfinished jobs are redone.
+REPORT ?= --report
+RESUME ?= make pipeline$(if $(PRESET), PRESET="$(PRESET)")
 pipeline: $(BIN)/.installed
-	$(BIN)/python -m noisefa_pipeline.stale_lock -- \
+	$(BIN)/python -m noisefa_pipeline.run $(REPORT) --resume '$(RESUME)' -- \
 	    $(BIN)/snakemake $(RUN_ARGS) --resources gpu=$(GPU_SLOTS)
+
+# Part of the run (the same tree as `make pipeline` with this PRESET): one study's
+# figures, statistics and tables, one paper figure (every panel), or one panel.
+#   make study-benchmark   make fig2   make fig2b   make figS7 [PRESET=quick]
+study-%: $(BIN)/.installed
+	$(MAKE) --no-print-directory pipeline SNAKEMAKE_ARGS="$(SNAKEMAKE_ARGS) study_$*" REPORT= \
+	    RESUME='make $@$(if $(PRESET), PRESET="$(PRESET)")'
+
+fig%: $(BIN)/.installed
+	$(MAKE) --no-print-directory pipeline SNAKEMAKE_ARGS="$(SNAKEMAKE_ARGS) fig$*" REPORT= \
+	    RESUME='make $@$(if $(PRESET), PRESET="$(PRESET)")'
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
@@ -48,19 +67,21 @@ lint: $(BIN)/.installed
 	$(BIN)/snakefmt --check Snakefile workflow
 	$(BIN)/snakemake --lint
 
+# The tree of this PRESET (results/<preset names joined by +>, results/default for none).
+TREE = results/$(if $(strip $(PRESET)),$(subst $(space),+,$(strip $(PRESET))),default)
 report: $(BIN)/.installed
 	$(BIN)/snakemake --workflow-profile workflow/profiles/default $(CONFIG_ARGS) \
-	    --report results/report.html
+	    --report $(TREE)/report.html
 
 # The results of record: the paper at full scale on the data this machine holds, copied
 # into docs/record/ with its provenance. The pipeline runs through noisefa_pipeline.sessions,
 # which logs each (resumed) session's wall time in results/sessions.csv.
-RECORD_PRESET ?= offline paper
+RECORD_PRESET ?= paper
+RECORD_TREE = results/$(subst $(space),+,$(strip $(RECORD_PRESET)))
 record: $(BIN)/.installed
-	$(BIN)/python -m noisefa_pipeline.sessions results/sessions.csv -- \
+	$(BIN)/python -m noisefa_pipeline.sessions $(RECORD_TREE)/sessions.csv -- \
 	    $(MAKE) --no-print-directory pipeline PRESET="$(RECORD_PRESET)"
-	$(BIN)/python -m noisefa_pipeline.record --results results --out docs/record \
-	    --configfile config/config.yaml $(foreach p,$(RECORD_PRESET),config/presets/$(p).yaml)
+	$(BIN)/python -m noisefa_pipeline.record --results $(RECORD_TREE) --out docs/record
 
 # Carry an unfinished run to another checkout, machine or session (stop it first):
 #   make snapshot [PRESET=...] [SNAPSHOT=folder]   pack results/ into SNAPSHOT

@@ -28,13 +28,66 @@ from pathlib import Path
 
 import torch
 from bench_noise import time_pretraining
-from paper_cost import epoch_seconds, sync
 
 from noisefa.data.loading import Tensors
 from noisefa.learning.engine import Engine, FusedAdam
+from noisefa.learning.ensemble import EnsembleEngine, train_ensemble_on_data
 from noisefa.learning.loops import train_on_data
 from noisefa.learning.network import build_network
 from noisefa.seeding import generator
+
+CPU = torch.device("cpu")
+
+
+def sync(device: torch.device) -> None:
+    """Wait for queued GPU work, so a timer measures it."""
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def epoch_seconds(
+    dims: tuple[int, ...] | list[int],
+    n_train: int,
+    n_val: int,
+    n_test: int,
+    device: torch.device = CPU,
+    epochs: int = 2,
+    warmup_epochs: int = 0,
+    every_epoch: tuple[str, ...] | None = None,
+    networks: int = 1,
+) -> float:
+    """Seconds per network and training epoch (Adam, batch 64) with the evaluation a
+    training job does after it (`every_epoch`: the splits it measures, None: all), for
+    `networks` networks trained as one stack, as the train_networks jobs do, on random
+    data of the dataset's shape (after `warmup_epochs` untimed epochs)."""
+    gen = generator(0, "shuffle", device)
+
+    def split(n: int) -> Tensors:
+        return Tensors(
+            torch.randn(n, dims[0], generator=gen, device=device),
+            torch.randint(dims[-1], (n,), device=device),
+        )
+
+    splits = {"train": split(n_train), "val": split(n_val), "test": split(n_test)}
+    if not n_val:
+        del splits["val"]
+    nets = [build_network(list(dims), "fa", s).to(device) for s in range(networks)]
+    engine = EnsembleEngine(nets, 1e-4)
+    gens = [generator(s, "shuffle", device) for s in range(networks)]
+
+    def train(n_epochs: int) -> None:
+        train_ensemble_on_data(
+            engine, splits, n_epochs, 64, gens, lambda i, e, m: None, every_epoch=every_epoch
+        )
+
+    if warmup_epochs:
+        train(warmup_epochs)
+    sync(device)
+    start = time.perf_counter()
+    train(epochs)
+    sync(device)
+    # the epoch-0 and final measurements are amortised over a run's tens of epochs
+    return (time.perf_counter() - start) / epochs / networks
 
 
 def rerun_identical(device) -> bool:

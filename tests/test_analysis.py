@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from noisefa.analysis.readout import readout_probabilities
-from noisefa.analysis.tables import NOT_RUN, accuracy_table, to_latex, to_markdown
+from noisefa.analysis.tables import accuracy_table, not_run, to_latex, to_markdown
 from noisefa.analysis.trajectories import distances_to_feedback, fit_pca
 from noisefa.learning.network import build_network
 from noisefa.studies.benchmark.reporting_rules import RULES, gap_summary, rule_gaps
@@ -68,9 +68,9 @@ def test_accuracy_table_pairs_the_difference_and_marks_missing_data():
     assert delta["mean"] == pytest.approx(100 * np.mean([0.01, 0.025]))
     assert delta["sd"] == pytest.approx(100 * np.std([0.01, 0.025], ddof=1))
     assert delta["paper_mean"] == 0.49
-    assert set(table[table["dataset"] == "stl10"]["status"]) == {NOT_RUN}
+    assert set(table[table["dataset"] == "stl10"]["status"]) == {"not run: STL-10 not available"}
     markdown = to_markdown(table, [2], "Table 1")
-    assert "97.25 ± 0.35" in markdown and NOT_RUN in markdown
+    assert "97.25 ± 0.35" in markdown and not_run("stl10") in markdown
     measured, paper = markdown.split("- paper (n = 3)")
     assert "subset: 1 of 2" in measured and "subset" not in paper  # the paper used full splits
     latex = to_latex(table, [2], "Table 1")

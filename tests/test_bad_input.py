@@ -403,7 +403,7 @@ def test_config_strings_reach_the_shell_quoted(tmp_path):
     result = subprocess.run(
         [
             SNAKEMAKE,
-            "results/data/mnist/train.npz",  # before --configfile, which takes several files
+            "results/mirror/data/mnist/train.npz",  # before --configfile (several files)
             "-n",
             "-p",
             "--forceall",

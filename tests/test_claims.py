@@ -17,7 +17,7 @@ from noisefa.analysis.claims import (
     to_markdown,
 )
 from noisefa.analysis.statistics import independent_t, one_sample_t, paired_t
-from noisefa.analysis.tables import NOT_RUN as TABLE_NOT_RUN
+from noisefa.analysis.tables import not_run
 from noisefa.paper import paper_claims
 
 
@@ -186,7 +186,7 @@ def test_table_s5_cells_compare_with_tolerance_and_keep_unavailable_data(tmp_pat
             "n": 0,
             "mean": float("nan"),
             "sd": float("nan"),
-            "status": TABLE_NOT_RUN,
+            "status": not_run("stl10"),
             "note": "",
         },
     ]
@@ -198,7 +198,7 @@ def test_table_s5_cells_compare_with_tolerance_and_keep_unavailable_data(tmp_pat
     assert "ours - paper = -2.26 [" in frame.loc["tableS5-mnist-d2-fa", "reason"]
     assert frame.loc["tableS5-mnist-d3-bp", "verdict"] == INCONCLUSIVE
     assert frame.loc["tableS5-cifar10-d2-bp", "verdict"] == "inconclusive (subset)"
-    assert frame.loc["tableS5-stl10-d2-bp", "reason"] == TABLE_NOT_RUN
+    assert frame.loc["tableS5-stl10-d2-bp", "reason"] == "not run: STL-10 not available"
     assert frame.loc["tableS5-mnist-d5-bp", "reason"] == "not in this configuration"
     # every qualitative claim yields a row even with nothing run
     assert (frame["kind"] == "claim").sum() == len(paper_claims()["claims"])

@@ -172,8 +172,8 @@ def test_every_file_a_reader_opens_is_a_declared_input():
     text = dry_run("--forceall")
     # networks come as the folders their training jobs write (every file inside)
     collect = " ".join(job_inputs(text, "collect_study"))
-    assert "results/runs/fast_learning/mnist/depth2/base/fa_noise," in collect
-    assert "results/pretrain/784x100x10/he_normal/gaussian-mean0-std1-n" in collect
+    assert "results/smoke/runs/fast_learning/mnist/depth2/base/fa_noise," in collect
+    assert "results/smoke/pretrain/784x100x10/he_normal/gaussian-mean0-std1-n" in collect
     evaluate = " ".join(job_inputs(text, "evaluate_study"))
     # ... and a network another rule writes (fa_then_noise) as its files
     assert "fa_then_noise/seed0/snapshots.pt" in evaluate and "seed0/model.pt" in evaluate

@@ -212,3 +212,44 @@ def test_subset_note_names_a_training_split_smaller_than_the_official_one(tmp_pa
     assert subset_note(tmp_path, "cifar10") == "subset: 10000 of 50000 training images"
     assert subset_note(tmp_path, "mnist") == ""  # the full split
     assert subset_note(tmp_path, "kmnist") == ""  # not staged
+
+
+def test_an_archive_holding_both_splits_is_extracted_once(tmp_path, monkeypatch):
+    """STL-10's tarball (2.5 GB extracted) holds both splits: staging them in one job
+    extracts it once, and the extracted files are gone afterwards."""
+    import tarfile
+
+    import torchvision.datasets.utils as tv_utils
+
+    from noisefa.data import sources
+    from noisefa.data.staging import stage_splits
+
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "build" / "stl10_binary"
+    folder.mkdir(parents=True)
+    for split, n in (("train", 3), ("test", 2)):
+        rng.integers(0, 256, (n, 3, 96, 96), dtype=np.uint8).tofile(folder / f"{split}_X.bin")
+        np.arange(1, n + 1, dtype=np.uint8).tofile(folder / f"{split}_y.bin")
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    with tarfile.open(mirror / "stl10_binary.tar.gz", "w:gz") as tar:
+        tar.add(folder, arcname="stl10_binary")
+    monkeypatch.setattr(sources, "verify_md5", lambda path, expected: "fake")  # not torchvision's
+    extractions = []
+    real_extract = tv_utils.extract_archive
+    monkeypatch.setattr(
+        tv_utils, "extract_archive", lambda *a, **k: extractions.append(a) or real_extract(*a, **k)
+    )
+    out, cache = tmp_path / "data" / "stl10", tmp_path / "data" / ".torchvision" / "stl10"
+    records = stage_splits(
+        "stl10",
+        {s: (out / f"{s}.npz", out / f"{s}.json") for s in ("train", "test")},
+        [mirror],
+        cache,
+        download=False,
+    )
+    assert len(extractions) == 1
+    assert records["train"]["n"] == 3 and records["test"]["n"] == 2
+    with np.load(out / "test.npz") as staged:
+        assert staged["images"].shape == (2, 96, 96, 3) and list(staged["labels"]) == [0, 1]
+    assert not cache.exists()  # nothing extracted is left behind

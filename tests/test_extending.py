@@ -104,7 +104,7 @@ def test_a_new_study_is_one_folder_a_schema_block_and_a_caption(tmp_path, mirror
     args = ["--cores", "2", "--resources", "gpu=0", "--config", "shadow=minimal"]
     args += ["--configfile", str(config), str(offline_overlay(tmp_path))]
     snakemake(*args, cwd=work, env=env)
-    results = work / "results"
+    results = work / "results" / "toy+offline"
     runs = pd.read_csv(results / "collected" / "toy" / "runs.csv")
     assert sorted(runs["method"]) == ["fa", "fa", "fa_noise", "fa_noise"]
     stats = pd.read_csv(results / "stats" / "toy.csv")

@@ -79,7 +79,7 @@ def finish(folder: Path, mirror: Path) -> float:
 
 def fingerprint(folder: Path) -> dict:
     """Everything that is a result: checkpoints, histories, metrics and statistics."""
-    results = folder / "results"
+    results = folder / "results" / "tiny"
     prints = {}
     for path in sorted(results.rglob("*")):
         rel = str(path.relative_to(results))

@@ -1,52 +1,41 @@
-"""benchmarks/paper_cost.py prices every job of the paper-scale DAG, each once."""
+"""benchmarks/paper_cost.py prices every job of a configuration's DAG, from the cost
+model alone: the same configuration gets the same price whatever results/ holds."""
 
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
-
-import pytest
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import paper_cost  # noqa: E402
 
-from noisefa import plan  # noqa: E402
+from noisefa import cost  # noqa: E402
 
 
-class FixedPricer:
-    """One second per epoch and per pretraining: counts, not timings, are under test."""
+def test_the_priced_jobs_are_the_dry_run_jobs_and_results_do_not_change_the_price(tmp_path):
+    overlay = tmp_path / "online.yaml"  # every dataset can be had: the whole paper
+    overlay.write_text("data:\n  download: true\n")
+    tree = "results/test-paper-cost"
+    args = ["--config", f"results={tree}", "--configfile", str(overlay)]
+    jobs = paper_cost.dry_run_jobs(args)
+    config = paper_cost.plan_config(str(REPO / tree))
+    rows = paper_cost.price(jobs, config, cost.REFERENCE)
+    counts = Counter(r["rule"] for r in rows)
+    assert counts["train_networks"] == 157 + 60 and counts["meta_loss_seed"] == 10
+    assert {r["rule"] for r in rows} == {j.rule for j in jobs} and len(rows) == len(jobs)
+    # a finished run in the tree changes nothing: the model reads no results
+    fake = REPO / tree / "runs" / "benchmark" / "mnist" / "depth2" / "base" / "bp" / "seed0"
+    fake.mkdir(parents=True, exist_ok=True)
+    (fake / "history.csv").write_text("epoch\n0\n1\n")
+    again = paper_cost.price(jobs, paper_cost.plan_config(str(REPO / tree)), cost.REFERENCE)
+    assert again == rows
+    by_study = paper_cost.summary(rows, "study")
+    # early-stopping trainings are priced at the record's epochs to convergence
+    benchmark = [r for r in rows if r["study"] == "benchmark" and r["rule"] == "train_networks"]
+    assert benchmark and by_study["benchmark"][1] > by_study["fast_learning"][1]
+    import shutil
 
-    def epoch(self, dims, sizes, every_epoch) -> float:
-        return 1.0
-
-    def pretraining(self, dims, samples=None) -> float:
-        return 1.0
-
-
-def test_the_priced_jobs_are_the_dry_run_jobs(tmp_path):
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    rows, counted = paper_cost.price(
-        config, plan.enabled_studies(config), tmp_path / "no-runs", FixedPricer()
-    )
-    dag = paper_cost.rule_counts([REPO / "config" / "config.yaml"])
-    for rule in ("train_networks", "pretrain_noise", "noise_condition", "noise_after_data"):
-        assert counted[rule] == dag[rule], rule
-    assert counted["meta_loss_seed"] == dag["meta_loss_seed"] == 10
-    # early-stopping studies without finished runs are priced at their epoch cap, and say so
-    capped = [r for r in rows if r["study"] == "benchmark" and r["kind"] == "network training"]
-    assert capped and all(r["note"].startswith("cap 300") for r in capped)
-    assert all(r["s per job"] == 300 for r in capped)
-
-
-@pytest.mark.parametrize(
-    ("dataset", "tag", "sizes"),
-    [
-        ("mnist", "trainall-val10pct-testall-seed0", (54_000, 6_000, 10_000)),
-        ("cifar10", "train5000-val1000-test5000-seed0", (5_000, 1_000, 5_000)),
-    ],
-)
-def test_split_sizes_at_full_scale(dataset, tag, sizes):
-    assert paper_cost.split_sizes(dataset, tag) == sizes
+    shutil.rmtree(REPO / tree)

@@ -7,6 +7,8 @@ import yaml
 from snakemake.utils import update_config, validate
 
 from noisefa import plan
+from noisefa.data import availability
+from noisefa.errors import ConfigError
 from noisefa.studies.noise_conditions import condition_tags
 from tests.conftest import REPO
 
@@ -38,18 +40,52 @@ def test_benchmark_runs_to_convergence_on_a_validation_split():
     assert settings.patience == 10 and settings.epochs == 300
 
 
-def test_missing_datasets_only_with_allow_missing_and_no_download(tmp_path, monkeypatch):
+def test_unavailable_data_leaves_out_cells_and_studies_not_the_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no staged results here
     monkeypatch.delenv("NOISEFA_DATA_MIRROR", raising=False)
     config = paper_config()
-    assert plan.missing_datasets(config) == []  # default: a missing dataset is an error at staging
-    config["data"].update(download=False, allow_missing=True, mirrors=[str(tmp_path)])
-    assert set(plan.missing_datasets(config)) == set(config["studies"]["benchmark"]["datasets"])
+    config["data"].update(download=False, mirrors=[str(tmp_path)])
     (tmp_path / "arrays").mkdir()
-    for split in ("train", "test"):
-        (tmp_path / "arrays" / f"cifar10-{split}.npz").write_bytes(b"")
-    assert "cifar10" not in plan.missing_datasets(config)
-    assert all(k.dataset != "stl10" for k in plan.run_keys(config, "benchmark"))
+    for name in ("mnist-train", "mnist-test", "cifar10-train", "cifar10-test", "usps-test"):
+        (tmp_path / "arrays" / f"{name}.npz").write_bytes(b"")  # names only: not read
+    decision = availability.decide(config, str(tmp_path / "tree"), announce=False)
+    assert set(decision["unavailable"]) == {"fashion_mnist", "kmnist", "cifar100", "stl10"}
+    # a grid study loses the cells, a study needing a missing task is left out whole
+    assert decision["left_out"]["benchmark"] == ["fashion_mnist", "kmnist", "cifar100", "stl10"]
+    assert decision["left_out"]["adaptation"] == ["fashion_mnist", "kmnist"]
+    config["data"].update(decision)
+    assert plan.missing_datasets(config) == ["fashion_mnist", "kmnist", "cifar100", "stl10"]
+    assert {k.dataset for k in plan.run_keys(config, "benchmark")} == {"mnist", "cifar10"}
+    assert plan.enabled(config, "benchmark") and plan.enabled(config, "ood")  # USPS test only
+    assert not plan.enabled(config, "adaptation") and not plan.enabled(config, "meta_loss")
+    assert not plan.config_problems(config)
+    # a study measuring another's networks needs that study's data
+    assert availability.study_datasets(config, "trajectory") == ["mnist"]
+
+
+def test_allow_missing_false_names_the_files_to_mirror(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NOISEFA_DATA_MIRROR", raising=False)
+    config = paper_config()
+    config["data"].update(download=False, mirrors=[], allow_missing=False)
+    with pytest.raises(ConfigError, match=r"STL-10: stl10_binary/ \(4 files"):
+        availability.decide(config, str(tmp_path / "tree"), announce=False)
+
+
+def test_download_auto_asks_the_host_once(monkeypatch):
+    calls = []
+
+    def refuse(address, timeout):
+        calls.append(address)
+        raise OSError("no route")
+
+    monkeypatch.setattr(availability.socket, "create_connection", refuse)
+    monkeypatch.delenv(availability.PROBE_ENV, raising=False)
+    config = {"data": {"download": "auto"}}
+    assert not availability.can_download(config, "cifar10")
+    assert not availability.can_download(config, "cifar100")  # same host: not asked again
+    assert calls == [("www.cs.toronto.edu", 443)]
+    assert availability.can_download({"data": {"download": True}}, "cifar10")
 
 
 def test_noise_pretraining_is_shared_between_studies():

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from noisefa import results_tree
 from noisefa.analysis.claims import claim_ids, evaluate_claims, summary_line
 from noisefa.catalogue import FIGURES
 from noisefa.errors import ResultError
@@ -100,9 +101,12 @@ def finished_run(root):
     summary = {"provenance": {"device": "cpu", "hostname": "h", "torch": "t", "noisefa": "n"}}
     (results / "runs" / "a" / "seed0" / "summary.json").write_text(json.dumps(summary))
     (root / "config.yaml").write_text("studies: {benchmark: {networks: 3}}\n")
-    (root / "overlay.yaml").write_text("studies: {benchmark: {networks: 2}}\n")
+    # the tree records the configuration its run started with (noisefa.results_tree)
+    results_tree.check_or_record(
+        str(results), {"studies": {"benchmark": {"networks": 2}}}, ["overlay.yaml"], root
+    )
     env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null"}
-    for step in (["init", "-q"], ["add", "config.yaml", "overlay.yaml"], ["commit", "-qm", "x"]):
+    for step in (["init", "-q"], ["add", "config.yaml"], ["commit", "-qm", "x"]):
         subprocess.run([*GIT, *step], cwd=root, check=True, env=env)
     return results
 
@@ -110,8 +114,7 @@ def finished_run(root):
 def test_a_finished_run_becomes_a_record_that_checks_out(tmp_path):
     results = finished_run(tmp_path)
     out = tmp_path / "docs" / "record"
-    configs = [tmp_path / "config.yaml", tmp_path / "overlay.yaml"]
-    record.write_record(results, out, configs, results / "sessions.csv")
+    record.write_record(results, out, results / "sessions.csv")
     names = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
     assert names == {
         "README.md",
@@ -133,8 +136,9 @@ def test_a_finished_run_becomes_a_record_that_checks_out(tmp_path):
     provenance = (out / "PROVENANCE.md").read_text()
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True)
     assert f"`{head.stdout.decode().strip()}`" in provenance
-    merged = record.config_hash({"studies": {"benchmark": {"networks": 2}}})
-    assert f"hash `{merged}`" in provenance  # the overlay wins, as with --configfile
+    merged = results_tree.config_hash({"studies": {"benchmark": {"networks": 2}}})
+    assert f"hash `{merged[:16]}`" in provenance  # the tree's record, not a command line
+    assert "`overlay.yaml`" in provenance
     assert "| train_networks |      1 |           2 |" in provenance  # 7200 s = 2 job hours
     assert "| fast_learning |      1 |           2 |" in provenance  # and per study
     assert "not in this configuration" in provenance  # why claims were not run
@@ -148,7 +152,7 @@ def test_a_run_carried_between_sessions_says_so(tmp_path):
         "2026-12-01T00:10:00+00:00,2026-11-30T23:50:00+00:00,abc,def,132,200,540\n"
     )
     out = tmp_path / "docs" / "record"
-    record.write_record(results, out, [tmp_path / "config.yaml"], results / "sessions.csv")
+    record.write_record(results, out, results / "sessions.csv")
     provenance = (out / "PROVENANCE.md").read_text()
     assert "carried between sessions by 1 snapshot(s)" in provenance
     assert "took 0.15 h" in provenance  # 540 s
@@ -158,7 +162,7 @@ def test_a_run_carried_between_sessions_says_so(tmp_path):
 def test_an_edited_or_stale_record_is_caught(tmp_path):
     results = finished_run(tmp_path)
     out = tmp_path / "record"
-    record.write_record(results, out, [tmp_path / "config.yaml"], results / "sessions.csv")
+    record.write_record(results, out, results / "sessions.csv")
     with open(out / "claims.md", "a") as handle:
         handle.write("a hand edit\n")
     (out / "figures" / "extra.png").write_bytes(b"png")
@@ -175,14 +179,24 @@ def test_an_edited_or_stale_record_is_caught(tmp_path):
 def test_an_unfinished_run_is_refused_and_the_old_record_kept(tmp_path):
     results = finished_run(tmp_path)
     out = tmp_path / "record"
-    record.write_record(results, out, [tmp_path / "config.yaml"], results / "sessions.csv")
+    record.write_record(results, out, results / "sessions.csv")
     before = (out / record.MANIFEST).read_text()
     (results / "claims.md").unlink()
     with pytest.raises(ResultError, match="not a finished run.*claims.md"):
-        record.write_record(results, out, [tmp_path / "config.yaml"], results / "sessions.csv")
+        record.write_record(results, out, results / "sessions.csv")
     assert (out / record.MANIFEST).read_text() == before
     assert record.record_problems(out) == []
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".record")] == []
+
+
+def test_a_tree_without_its_configuration_record_is_refused(tmp_path):
+    """A smoke run is recorded as what it was: the record reads the configuration the
+    tree recorded, and a tree that recorded none cannot become a record."""
+    results = finished_run(tmp_path)
+    (results / results_tree.RECORD).unlink()
+    with pytest.raises(ResultError, match="configuration.json"):
+        record.write_record(results, tmp_path / "record", results / "sessions.csv")
+    assert not (tmp_path / "record").exists()
 
 
 def test_the_committed_record_is_the_untouched_output_of_the_committed_claims():

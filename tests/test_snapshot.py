@@ -158,20 +158,20 @@ def test_an_unfinished_run_restored_elsewhere_plans_only_the_jobs_it_had_left(tm
     first = workflow_copy(tmp_path / "first")
     # Part of the run: one job of networks trained from noise pretraining, and what it
     # needs (data, split, pretraining); everything else is left to do.
-    group = "results/runs/fast_learning/mnist/depth2/base/fa_noise"
+    group = "results/smoke+offline/runs/fast_learning/mnist/depth2/base/fa_noise"
     snakemake(*args[2:], "--cores", "2", group, cwd=first, env=env)
     saved = snapshot_cli("save", str(tmp_path / "snap"), "--", *args, cwd=first, env=env)
     assert "jobs to go" in saved.stderr
     manifest = json.loads((tmp_path / "snap" / MANIFEST).read_text())
     # noise pretrainings that unfinished jobs read are rebuilt, not packed
-    assert any(f.startswith("results/pretrain/") for f in manifest["rebuilt"]), manifest["rebuild"]
+    tree = "results/smoke+offline"
+    assert any(f.startswith(f"{tree}/pretrain/") for f in manifest["rebuilt"]), manifest["rebuild"]
 
     with tarfile.open(tmp_path / "snap" / ARCHIVE) as tar:
         packed = {m.name: m for m in tar.getmembers() if m.isfile()}
-    staged = [n for n in packed if n.startswith("results/data/")]
-    assert (
-        "results/data/mnist/train.npz" not in staged and "results/data/mnist/train.json" in staged
-    )
+    staged = [n for n in packed if n.startswith(f"{tree}/data/")]
+    assert f"{tree}/data/mnist/train.npz" not in staged
+    assert f"{tree}/data/mnist/train.json" in staged
     assert all(packed[n].size < REBUILT_BYTES for n in staged)
     weights = [p for p in (first / "results").rglob("*.pt")]
     assert weights and len([n for n in packed if n.endswith(".pt")]) < len(weights)
@@ -181,12 +181,12 @@ def test_an_unfinished_run_restored_elsewhere_plans_only_the_jobs_it_had_left(tm
     second = workflow_copy(tmp_path / "second")
     restored = snapshot_cli("restore", str(tmp_path / "snap"), "--", *args, cwd=second, env=env)
     assert "plans the" in restored.stderr, restored.stderr
-    restores = (second / "results" / "restores.csv").read_text().splitlines()
+    restores = (second / tree / "restores.csv").read_text().splitlines()
     assert len(restores) == 2 and restores[0].startswith("restored,saved,")  # one restore
     for name in packed:
         assert digest(second / name) == digest(first / name), name
     # the staged data came back byte for byte with its old time
-    for path in (first / "results" / "data").rglob("*.npz"):
+    for path in (first / tree / "data").rglob("*.npz"):
         twin = second / path.relative_to(first)
         assert digest(twin) == digest(path)
         assert twin.stat().st_mtime == pytest.approx(path.stat().st_mtime, abs=1e-6)

@@ -10,15 +10,20 @@ import pytest
 from noisefa.catalogue import FIGURES
 from noisefa_pipeline import record
 from tests.conftest import REPO
-from tests.workflow_runs import offline_overlay, snakemake, tool, workflow_copy
+from tests.workflow_runs import offline_overlay, snakemake, tool, tree, workflow_copy
 
 
-def test_paper_scale_dry_run_matches_the_plan():
+def test_paper_scale_dry_run_matches_the_plan(tmp_path):
     import yaml
 
     from noisefa import plan
 
-    out = snakemake("-n", "--forceall", "--quiet", "rules").stdout
+    online = tmp_path / "online.yaml"  # as on a machine that can download every dataset
+    online.write_text("data:\n  download: true\n")
+    out = snakemake(
+        "-n", "--forceall", "--quiet", "rules", "--configfile", str(online),
+        "--config", f"results={tmp_path / 'results'}",
+    ).stdout  # fmt: skip
     counts = {
         line.split()[0]: int(line.split()[1])
         for line in out.splitlines()
@@ -68,11 +73,12 @@ def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
         "--cores",
         "2",
         "--configfile",
-        "config/presets/smoke.yaml",
+        ".test/config.yaml",  # what CI runs (config/presets/smoke.yaml links to it)
         str(offline),
     ]
     snakemake(*args, cwd=work, env=env)
-    results = work / "results"
+    results = tree(work, ".test/config.yaml", offline)
+    assert results.name == "test+offline"
     for figure in FIGURES:
         for ext in ("png", "pdf"):
             assert (results / "figures" / f"{figure}.{ext}").stat().st_size > 5000, figure
@@ -105,13 +111,14 @@ def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
     }
     assert (results / "README.md").read_text().count("figures/") == len(FIGURES)
     # `make record`'s copy: the gallery shows every figure (its own checks: test_record)
-    configs = [work / "config" / "config.yaml", work / "config/presets/smoke.yaml", offline]
-    record.write_record(results, tmp_path / "record", configs, results / "sessions.csv")
+    record.write_record(results, tmp_path / "record", results / "sessions.csv")
     gallery = (tmp_path / "record" / "README.md").read_text()
     assert all(f'src="figures/{figure}.png"' in gallery for figure in FIGURES)
-    snakemake(*args, "--report", "results/report.html", cwd=work, env=env)
+    built = snakemake(*args, "--report", str(results / "report.html"), cwd=work, env=env)
+    assert "(WARNING/" not in built.stderr and "(ERROR/" not in built.stderr, built.stderr
     report = (results / "report.html").read_text()
     assert "Reproduction:" in report  # the claims table on the front page
+    assert "claims.html" in report  # the claims page
     for figure in FIGURES:
         assert f"{figure}.png" in report, figure
     # A second invocation finds everything up to date.

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from noisefa import results_tree
 from tests.conftest import REPO
 
 BIN = Path(sys.executable).parent
@@ -37,7 +38,7 @@ def workflow_copy(tmp_path: Path) -> Path:
     """The workflow in a fresh folder, so its results/ and .snakemake/ are the test's own."""
     work = tmp_path / "noisefa"
     work.mkdir()
-    for name in ("Snakefile", "workflow", "config", "src", "envs"):
+    for name in ("Snakefile", "workflow", "config", "src", "envs", ".test"):
         src = REPO / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, work / name)
     return work
@@ -48,3 +49,8 @@ def offline_overlay(tmp_path: Path) -> Path:
     path = tmp_path / "offline.yaml"
     path.write_text("data:\n  download: false\n  allow_missing: true\n")
     return path
+
+
+def tree(work: Path, *configfiles) -> Path:
+    """The results tree a run with these --configfile files writes (results/<names>)."""
+    return work / results_tree.tree_for({}, [str(c) for c in configfiles])

@@ -91,8 +91,25 @@ def study(config: dict, name: str) -> dict:
     return config["studies"][name]
 
 
-def enabled(config: dict, name: str) -> bool:
+def configured(config: dict, name: str) -> bool:
+    """Whether the config enables the study (it may still lack its data: `enabled`)."""
     return name in config["studies"] and config["studies"][name].get("enabled", True)
+
+
+def left_out(config: dict, name: str) -> list[str]:
+    """The datasets whose absence stops a whole study this run (filled in by
+    noisefa.data.availability as config["data"]["left_out"]; a study with a `datasets`
+    grid is stopped only when all of them are missing)."""
+    lacking = config.get("data", {}).get("left_out", {}).get(name, [])
+    grid = config["studies"].get(name, {}).get("datasets")
+    if grid is not None and not set(grid) <= set(lacking):
+        return []
+    return list(lacking)
+
+
+def enabled(config: dict, name: str) -> bool:
+    """Whether the study runs: enabled in the config, and its data can be had."""
+    return configured(config, name) and not left_out(config, name)
 
 
 def seeds(config: dict, name: str) -> list[int]:

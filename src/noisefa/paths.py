@@ -1,5 +1,6 @@
 """Where the workflow's job files live: the one owner of `results/`'s layout.
 
+Every path is under RESULTS, the results tree of the running configuration.
 Each location is a template whose `{fields}` are Snakemake wildcards. The rules use the
 templates unfilled (so a rule's wildcards are these fields); `plan` fills them for one
 job (`RUN.format(study=..., ...)`), so the two can never disagree.
@@ -7,9 +8,14 @@ job (`RUN.format(study=..., ...)`), so the two can never disagree.
 
 from __future__ import annotations
 
+import os
 import string
 
-RESULTS = "results"
+from .results_tree import ENV
+
+# The results tree of this configuration (noisefa.results_tree): the Snakefile sets
+# $NOISEFA_RESULTS before importing this module, and the jobs it starts inherit it.
+RESULTS = os.environ.get(ENV, "results")
 DATA = f"{RESULTS}/data"
 
 

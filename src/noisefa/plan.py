@@ -9,6 +9,7 @@ comes from its declaration (`noisefa.studies`); the job values themselves
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 
 from . import paths
@@ -180,6 +181,33 @@ def figure_targets(config: dict) -> list[str]:
         if enabled(config, spec.study) and spec.applies(config)
         for ext in ("png", "pdf")
     ]
+
+
+def figure_groups(config: dict) -> dict[str, list[str]]:
+    """Target names for one panel (`fig2b`) or one paper figure (`fig2`: every panel
+    of Fig 2 this configuration draws), each with its files."""
+    groups: dict[str, list[str]] = {}
+    for path in figure_targets(config):
+        panel = path.rsplit("/", 1)[1].rsplit(".", 1)[0]
+        groups.setdefault(panel, []).append(path)
+        number = re.match(r"(fig(?:S)?\d+)", panel)
+        if number and number.group(1) != panel:
+            groups.setdefault(number.group(1), []).append(path)
+    return groups
+
+
+def study_targets(config: dict, name: str) -> list[str]:
+    """Everything one study makes: its figures, statistics and tables."""
+    if not enabled(config, name):
+        return []
+    figures = [
+        f"{RESULTS}/figures/{fig}.{ext}"
+        for fig, spec in FIGURES.items()
+        if spec.study == name and spec.applies(config)
+        for ext in ("png", "pdf")
+    ]
+    stats = [t for t in stats_targets(config) if t.endswith(f"/{name}.csv")]
+    return figures + stats + get_study(name).tables(config)
 
 
 def stats_targets(config: dict) -> list[str]:

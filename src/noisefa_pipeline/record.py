@@ -1,7 +1,10 @@
 """Copy a finished run into docs/record/: the paper's answer, readable without installing.
 
-python -m noisefa_pipeline.record --results results --out docs/record \\
-    --configfile config/config.yaml config/presets/offline.yaml config/presets/paper.yaml
+python -m noisefa_pipeline.record --results results/paper --out docs/record
+
+The configuration is the one the results tree recorded when its run started
+(configuration.json, noisefa.results_tree), never one named on this command line: a
+tree made by a smoke run is recorded as a smoke run.
 
 Copies claims (MD, CSV), the tables (CSV, Markdown, LaTeX), every figure as PNG, the
 statistics (one CSV per study) and results/README.md (as results-README.md), then writes
@@ -18,7 +21,6 @@ The new record is assembled beside the old one and swapped in only when complete
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -31,9 +33,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
-import yaml
-from snakemake.utils import update_config
 
+from noisefa import results_tree
 from noisefa.analysis.claims import claim_ids, summary_line
 from noisefa.catalogue import FIGURES, SECTIONS, TABLES
 from noisefa.cli.common import command_parser, log, run
@@ -179,16 +180,17 @@ def gallery_markdown(claims: pd.DataFrame, figures: list[str], tables: list[str]
 # --- provenance ----------------------------------------------------------------------------
 
 
-def merged_config(config_files: list[Path]) -> dict:
-    """The configuration as Snakemake sees it after `--configfile` overlays, in order."""
-    config: dict = {}
-    for path in config_files:
-        update_config(config, yaml.safe_load(path.read_text()) or {})
-    return config
-
-
-def config_hash(config: dict) -> str:
-    return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
+def tree_configuration(results: Path) -> dict:
+    """The configuration record the results tree was made with (noisefa.results_tree):
+    the record describes the run that made the results, whatever a command line says."""
+    record = results_tree.read_record(results)
+    if record is None:
+        raise ResultError(
+            f"{results} holds no {results_tree.RECORD}: it was not made by `make pipeline` "
+            "or Snakemake with this version of the workflow, so what configuration made it "
+            "is unknown"
+        )
+    return record
 
 
 def _cpu_model() -> str:
@@ -336,10 +338,9 @@ def _markdown(frame: pd.DataFrame) -> str:
     return frame.to_markdown(index=False) if len(frame) else "(none)"
 
 
-def provenance_markdown(
-    results: Path, claims: pd.DataFrame, config_files: list[Path], sessions: pd.DataFrame
-) -> str:
-    config = merged_config(config_files)
+def provenance_markdown(results: Path, claims: pd.DataFrame, sessions: pd.DataFrame) -> str:
+    made_with = tree_configuration(results)
+    files = made_with["configfiles"] or ["config/config.yaml"]
     commit = git_commit(results)
     session_commits = sorted(set(sessions["commit"])) if len(sessions) else []
     lines = [
@@ -356,8 +357,10 @@ def provenance_markdown(
         )
     lines += [
         f"- **Record made:** {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- **Configuration:** {' + '.join(f'`{p}`' for p in config_files)}, "
-        f"hash `{config_hash(config)}` (sha256 of the merged configuration as sorted JSON)",
+        f"- **Configuration:** `config/config.yaml` + {' + '.join(f'`{p}`' for p in files)} "
+        f"(as recorded in the results tree `{results}` when its run started, "
+        f"{made_with['created']}), hash `{made_with['hash'][:16]}` (sha256 of the merged "
+        "configuration as sorted JSON, less where data comes from)",
         f"- **Verdicts:** {summary_line(claims)}",
         "",
         "## Machine",
@@ -419,8 +422,9 @@ def provenance_markdown(
 # --- assembling the folder -----------------------------------------------------------------
 
 
-def write_record(results: Path, out: Path, config_files: list[Path], sessions_file: Path) -> int:
+def write_record(results: Path, out: Path, sessions_file: Path) -> int:
     """Assemble the record beside `out` and swap it in; returns its size in bytes."""
+    tree_configuration(results)  # a tree of unknown configuration is refused first
     files = record_files(results)
     claims = pd.read_csv(results / "claims.csv", keep_default_na=False)
     sessions = read_sessions(sessions_file)
@@ -437,9 +441,7 @@ def write_record(results: Path, out: Path, config_files: list[Path], sessions_fi
         figures = sorted(p.stem for p in (staging / "figures").glob("*.png"))
         tables = sorted({p.stem for p in (staging / "tables").glob("*.md")})
         (staging / "README.md").write_text(gallery_markdown(claims, figures, tables))
-        (staging / "PROVENANCE.md").write_text(
-            provenance_markdown(results, claims, config_files, sessions)
-        )
+        (staging / "PROVENANCE.md").write_text(provenance_markdown(results, claims, sessions))
         listed = sorted(p for p in staging.rglob("*") if p.is_file())
         (staging / MANIFEST).write_text(
             "".join(f"{sha256(p)}  {p.relative_to(staging)}\n" for p in listed)
@@ -511,19 +513,13 @@ def _commit_exists(commit: str, folder: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     parser = command_parser("noisefa_pipeline.record", __doc__)
-    parser.add_argument("--results", type=Path, default=Path("results"))
-    parser.add_argument("--out", type=Path, default=Path("docs/record"))
     parser.add_argument(
-        "--configfile",
+        "--results",
         type=Path,
-        nargs="+",
-        default=[
-            Path("config/config.yaml"),
-            Path("config/presets/offline.yaml"),
-            Path("config/presets/paper.yaml"),
-        ],
-        help="the configuration the run used, base first then overlays (as --configfile)",
+        default=Path("results/paper"),
+        help="the results tree (its configuration.json says which configuration made it)",
     )
+    parser.add_argument("--out", type=Path, default=Path("docs/record"))
     parser.add_argument(
         "--sessions",
         type=Path,
@@ -541,9 +537,7 @@ def main(argv: list[str] | None = None) -> None:
             raise ResultError(f"{args.out} is not a clean record:\n- " + "\n- ".join(problems))
         log(f"{args.out}: every file as written, claims and commit check out")
         return
-    size = write_record(
-        args.results, args.out, args.configfile, args.sessions or args.results / "sessions.csv"
-    )
+    size = write_record(args.results, args.out, args.sessions or args.results / "sessions.csv")
     log(f"record written to {args.out}: {size / 2**20:.1f} MiB")
 
 

@@ -21,7 +21,7 @@ computed into SNAPSHOT/results.tar.xz, small enough to commit or copy:
 `restore`, in a checkout with no results/, rebuilds those files, unpacks the rest, and
 checks that a dry run now plans exactly the jobs that were left when the snapshot was
 saved; any other plan (a changed workflow or configuration) or a rebuilt file that
-differs is an error that names it. Each restore adds a row to results/restores.csv,
+differs is an error that names it. Each restore adds a row to <tree>/restores.csv,
 which the record's PROVENANCE.md lists.
 SNAKEMAKE_ARGS are the run's own (its --workflow-profile and --configfile), as
 `make snapshot` / `make restore` pass them.
@@ -41,18 +41,19 @@ import pandas as pd
 
 from noisefa.cli.common import command_parser, log, run
 from noisefa.files import atomic_path, read_json, sha256, write_csv, write_json
+from noisefa_pipeline.jobs import parse_blocks
+from noisefa_pipeline.run import tree_of
 from noisefa_pipeline.sessions import git_commit
 
-RESULTS = Path("results")
-DATA = RESULTS / "data"
+RESULTS = Path("results")  # every results tree (noisefa.results_tree)
 METADATA = Path(".snakemake") / "metadata"
 ARCHIVE = "results.tar.xz"
 MANIFEST = "manifest.json"
-RESTORES = RESULTS / "restores.csv"  # one row per restore, read into the record's provenance
+RESTORES = "restores.csv"  # in the tree: one row per restore, read into the record's provenance
 REBUILT_BYTES = 1 << 20  # staged files this large are rebuilt, not packed
 # Rules whose outputs a restore rebuilds rather than unpacks: no input but the data
 # mirror, deterministic (tests/test_determinism.py), minutes for a whole paper-scale run.
-REBUILT_RULES = ("stage_split", "make_split", "make_ood_set", "pretrain_noise")
+REBUILT_RULES = ("stage_split", "stage_archive", "make_split", "make_ood_set", "pretrain_noise")
 # Rules that declare whole network folders but read only their tables and summaries:
 # their jobs never make a weight file needed.
 WEIGHTLESS_RULES = ("collect_study",)
@@ -73,27 +74,7 @@ class PendingJob:
 
 def parse_dry_run(text: str) -> list[PendingJob]:
     """The jobs a `snakemake --dry-run` listing plans (rule blocks with input/output)."""
-    jobs, rule, fields = [], None, {}
-
-    def close() -> None:
-        if rule is not None:
-            jobs.append(PendingJob(rule, fields.get("input", ()), fields.get("output", ())))
-
-    for line in text.splitlines():
-        if line.startswith(("rule ", "localrule ")) and line.rstrip().endswith(":"):
-            close()
-            rule, fields = line.split()[1].rstrip(":"), {}
-        elif rule is not None and line.startswith("    ") and ": " in line:
-            key, _, value = line.strip().partition(": ")
-            if key in ("input", "output"):
-                fields[key] = tuple(v for v in value.split(", ") if v)
-        elif not line.strip() or line.startswith("["):
-            continue
-        elif rule is not None and not line.startswith(" "):
-            close()
-            rule = None
-    close()
-    return jobs
+    return [PendingJob(b.rule, b.inputs, b.outputs) for b in parse_blocks(text)]
 
 
 def _under(path: str, folders: set[str]) -> bool:
@@ -102,9 +83,9 @@ def _under(path: str, folders: set[str]) -> bool:
 
 
 def _is_cache(path: str) -> bool:
-    """Downloads and extractions beside the staged data (e.g. results/data/.torchvision)."""
-    parts = Path(path).relative_to(DATA).parts if _under(path, {str(DATA)}) else ()
-    return any(part.startswith(".") for part in parts[:-1])
+    """Downloads and extractions beside the staged data (a tree's data/.torchvision):
+    the only hidden folders under results/."""
+    return any(part.startswith(".") for part in Path(path).parts[:-1])
 
 
 def weights_read_from(pending: list[PendingJob]) -> set[str]:
@@ -269,8 +250,9 @@ def restore(snapshot: Path, args: list[str]) -> dict:
         "jobs_left": len(manifest["pending"]),
         "seconds": int((end - start).total_seconds()),
     }
-    earlier = pd.read_csv(RESTORES) if RESTORES.exists() else pd.DataFrame()
-    write_csv(RESTORES, pd.concat([earlier, pd.DataFrame([row])], ignore_index=True))
+    restores = Path(tree_of(args)) / RESTORES
+    earlier = pd.read_csv(restores) if restores.exists() else pd.DataFrame()
+    write_csv(restores, pd.concat([earlier, pd.DataFrame([row])], ignore_index=True))
     return manifest
 
 

@@ -6,16 +6,17 @@ A killed run (SIGKILL, power loss) leaves `.snakemake/locks/` behind, and the ne
 refuses to start until `snakemake --unlock`. Unlocking while a run is alive would let
 two runs write the same files, so the lock is removed only when it is provably stale:
 
-- the run that holds it was started by this command, which records its owner in
-  `.snakemake/noisefa-owner.json` (host, boot id, PID namespace, PID and the process's
-  start time) and then becomes that Snakemake process (exec: same PID);
+- the run that holds it was started by this command (which then becomes that Snakemake
+  process: exec, same PID) or by `noisefa_pipeline.run` (`make pipeline`), either of
+  which records its owner in `.snakemake/noisefa-owner.json` (host, boot id, PID
+  namespace, PID and the process's start time);
 - the record was written on this host, since its last boot, in this PID namespace; and
 - that process is gone (no such PID, or the PID now belongs to a later process).
 
 Anything else - a lock from a Snakemake started by hand, a run on another machine or
 container sharing the folder, a system without /proc - is left alone, and the message
-says what to run once you are sure no run is active. `make pipeline` starts every run
-through this command, so re-running it resumes an interrupted one.
+says what to run once you are sure no run is active. `make pipeline` clears locks this
+way before every run, so re-running it resumes an interrupted one.
 """
 
 from __future__ import annotations

@@ -107,14 +107,30 @@ def local_results(tmp_path_factory, mirror) -> Path:
     work = workflow_copy(tmp)
     args = ["--cores", "2", "--resources", "gpu=0", "--configfile", str(PRESET)]
     snakemake(*args, str(offline_overlay(tmp)), cwd=work, env=environment(tmp, mirror))
-    return work / "results"
+    return work / "results" / "preset+offline"
 
 
-@pytest.mark.parametrize("profile", ["slurm", "slurm-cpu"])
+def gres_profile(work: Path) -> str:
+    """The GPU profile as a site that wants gres strings edits it: `gpu: 1` replaced by
+    `gres: "gpu:1"`, nothing else."""
+    folder = work / "workflow" / "profiles" / "slurm-gres"
+    shutil.copytree(work / "workflow" / "profiles" / "slurm", folder)
+    config = folder / "config.yaml"
+    config.write_text(config.read_text().replace("    gpu: 1\n", '    gres: "gpu:1"\n'))
+    return "slurm-gres"
+
+
+def gpu_requests(call: str) -> list[str]:
+    return [a for a in call.split() if a.startswith(("--gpus", "--gres"))]
+
+
+@pytest.mark.parametrize("profile", ["slurm", "slurm-cpu", "slurm-gres"])
 def test_profile_runs_the_workflow_through_sbatch(
     profile, cluster, local_results, tmp_path, mirror
 ):
     work = workflow_copy(tmp_path)
+    if profile == "slurm-gres":
+        gres_profile(work)
     env = environment(tmp_path, mirror)
     # Poll every 5 s instead of the plugin's 40 s: the jobs take seconds here.
     args = ["--slurm-init-seconds-before-status-checks", "5", "--configfile", str(PRESET)]
@@ -135,9 +151,12 @@ def test_profile_runs_the_workflow_through_sbatch(
         # the profile's request (arrays add the plugin's few-MB fudge), not a sum
         mem = int(call.split("--mem ", 1)[1].split()[0])
         assert 2000 <= mem <= (6100 if rule == "train_networks" else 4100), call
-        wants_gpu = profile == "slurm" and rule in GPU_RULES
-        assert ("--gpus=1" in call) == wants_gpu, call
-        assert "gres" not in call, call
+        # the GPU is requested exactly once, the way the profile says
+        wanted = {"slurm": ["--gpus=1"], "slurm-gres": ["--gres=gpu:1"]}.get(profile, [])
+        assert gpu_requests(call) == (wanted if rule in GPU_RULES else []), call
+        # training jobs' time limits come from the cost model, not a blanket 12 h
+        minutes = int(call.split(" -t ", 1)[1].split()[0].strip("'\""))
+        assert minutes <= 60 and (minutes >= 15 or rule not in GPU_RULES), call
 
     # Every job (array task) the scheduler ran for this run finished cleanly.
     records = scheduler_log("jobcomp.txt")[records_before:]
@@ -145,7 +164,7 @@ def test_profile_runs_the_workflow_through_sbatch(
     assert not [r for r in records if "JobState=COMPLETED" not in r]
 
     # The numbers equal the local run's, network by network and test by test.
-    results = work / "results"
+    results = work / "results" / "preset+offline"
     assert finished_metrics(results) == finished_metrics(local_results)
     for table in sorted((local_results / "stats").glob("*.csv")):
         pd.testing.assert_frame_equal(

@@ -17,15 +17,28 @@ def prepend_to_env(name, value):
     os.environ.update({name: os.pathsep.join(p for p in (value, current) if p)})
 
 
+# The workflow's own folder: this file is workflow/rules/common.smk. (workflow.basedir
+# is the *including* workflow's folder when this one is used as a Snakemake module.)
+BASEDIR = Path(workflow.current_basedir).parent.parent
 # The workflow's own package, whatever environment runs the jobs.
-SRC = str(Path(workflow.basedir) / "src")
+SRC = str(BASEDIR / "src")
 sys.path.insert(0, SRC)
 prepend_to_env("PYTHONPATH", SRC)
 
-from noisefa import paths, plan  # noqa: E402
+from noisefa import results_tree  # noqa: E402
+
+# This configuration's results tree (results/<presets>), set before noisefa.paths is
+# imported: every path below is under it, and the jobs inherit it.
+TREE = results_tree.tree_for(config, workflow.overwrite_configfiles)
+os.environ[results_tree.ENV] = TREE
+config["results"] = TREE  # the report's text includes the tree's claims from here
+
+from noisefa import cost, paths, plan  # noqa: E402
 from noisefa.captions import render_caption  # noqa: E402
 from noisefa.catalogue import EVALUATED, FIGURES, SECTIONS  # noqa: E402
+from noisefa.data import availability  # noqa: E402
 from noisefa.data.ood import OOD_SETS  # noqa: E402
+from noisefa.errors import ConfigError  # noqa: E402
 from noisefa.studies import STUDIES, get_study  # noqa: E402
 from noisefa.data.registry import DATASETS  # noqa: E402
 from noisefa.learning.methods import DECAYING_RULES, METHODS  # noqa: E402
@@ -37,11 +50,9 @@ from noisefa.naming import (  # noqa: E402
 )
 from noisefa.data.splits import TAG_PATTERN as SPLIT_TAG_PATTERN  # noqa: E402
 
-SCHEMA = Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
+SCHEMA = BASEDIR / "workflow/schemas/config.schema.yaml"
 # The paper-scale configuration, to name what a smaller run leaves out of each figure.
-PAPER_SCALE = yaml.safe_load(
-    (Path(workflow.basedir) / "config/config.yaml").read_text()
-)
+PAPER_SCALE = yaml.safe_load((BASEDIR / "config/config.yaml").read_text())
 validate(config, schema=str(SCHEMA), set_default=True)
 if problems := plan.type_problems(config, yaml.safe_load(SCHEMA.read_text())):
     raise WorkflowError("The configuration is invalid:\n  - " + "\n  - ".join(problems))
@@ -49,6 +60,39 @@ if problems := plan.config_problems(config):
     raise WorkflowError(
         "The configuration is inconsistent:\n  - " + "\n  - ".join(problems)
     )
+# The main process checks the configuration against its tree's record (or writes it)
+# and decides which datasets the run can have; the jobs it starts read that decision,
+# so a compute node without internet plans exactly the same jobs.
+# Both are written when the run starts (onstart, in the Snakefile): a dry run or a lint
+# leaves no tree behind, unless $NOISEFA_RECORD_TREE asks (noisefa_pipeline.run prices
+# the plan from the record its dry run leaves).
+RECORD_NOW = bool(os.environ.get("NOISEFA_RECORD_TREE"))
+try:
+    if workflow.is_main_process:
+        results_tree.check_or_record(
+            TREE,
+            config,
+            workflow.overwrite_configfiles,
+            BASEDIR,
+            write=RECORD_NOW,
+        )
+    DATA_DECISION = availability.decide(
+        config, TREE, announce=workflow.is_main_process, write=RECORD_NOW
+    )
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
+config["data"].update(DATA_DECISION)
+
+
+def record_tree():
+    """Write the tree's configuration record and data decision (the run is starting)."""
+    results_tree.check_or_record(TREE, config, workflow.overwrite_configfiles, BASEDIR)
+    availability.write_decision(TREE, DATA_DECISION)
+
+
+# This machine's cost-model calibration (noisefa.calibration), else the reference one
+# measured on this project's 2-core machine: cluster time limits are sized from it.
+CALIBRATION = cost.load_calibration() or cost.REFERENCE
 
 # Jobs call `python`: the interpreter running Snakemake (so a venv need not be
 # activated), or with --sdm conda the environment's own, which conda puts first.
@@ -91,6 +135,13 @@ def get_final_outputs():
         + plan.table_targets(config)
         + [f"{RESULTS}/claims.md", f"{RESULTS}/README.md"]
     )
+
+
+def download_flag(wildcards):
+    """Whether a staging job may download its dataset (data.download, or detected)."""
+    if availability.can_download(config, wildcards.dataset):
+        return "--download"
+    return "--no-download"
 
 
 def mirror_args():
@@ -249,9 +300,7 @@ def figure_arguments(wildcards, input):
 
 def figure_caption(wildcards):
     """The figure's caption with this run's settings filled in (noisefa.captions)."""
-    path = (
-        Path(workflow.basedir) / "workflow/report/figures" / f"{wildcards.figure}.rst"
-    )
+    path = BASEDIR / "workflow/report/figures" / f"{wildcards.figure}.rst"
     return render_caption(path.read_text(), config)
 
 
@@ -277,3 +326,42 @@ def pretraining_options(wildcards):
     if by in DECAYING_RULES:
         options += f" --weight-decay {config['training']['kp_decay']}"
     return options
+
+
+def gpu_request(rule):
+    """A training rule's GPU: `gpu` 1 (Snakemake's local scheduler; the SLURM plugin's
+    --gpus), or 0 where a profile asks for it as a gres string (`gres: "gpu:1"`), so a
+    cluster job requests its GPU exactly once."""
+    overwrite = workflow.resource_settings.overwrite_resources.get(rule, {})
+    return 0 if "gres" in overwrite else 1
+
+
+# The GPUs `--resources gpu=N` allows on this machine, kept in the environment: a job
+# Snakemake runs in a subprocess (shadow rules) recomputes its resources without that
+# cap, and would otherwise claim a GPU the main process never granted.
+if workflow.is_main_process and "gpu" in workflow.global_resources:
+    os.environ["NOISEFA_GPU_LIMIT"] = str(workflow.global_resources["gpu"].value)
+
+
+def compute_flags(wildcards, resources):
+    """The training CLIs' --gpus (granted as `gpu` or in a gres string such as
+    "gpu:a100:2") and --cpu-fallback (config compute.cpu_fallback)."""
+    gpus = int(getattr(resources, "gpu", 0) or 0)
+    if os.environ.get("NOISEFA_GPU_LIMIT", "").isdigit():
+        gpus = min(gpus, int(os.environ["NOISEFA_GPU_LIMIT"]))
+    gres = str(getattr(resources, "gres", "") or "")
+    if gres.startswith("gpu"):
+        count = gres.split(":")[-1]
+        gpus = max(gpus, int(count) if count.isdigit() else 1)
+    return f"--gpus {gpus}" + (" --cpu-fallback" * config["compute"]["cpu_fallback"])
+
+
+def cluster_runtime(rule):
+    """A job's time limit in minutes (the `runtime` resource the SLURM plugin passes as
+    --time): from the cost model's CPU estimate for this job (noisefa.cost)."""
+
+    def minutes(wildcards):
+        seconds = cost.job_seconds(CALIBRATION, config, rule, dict(wildcards.items()))
+        return cost.runtime_minutes(seconds)
+
+    return minutes

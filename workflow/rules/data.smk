@@ -1,4 +1,7 @@
+# Datasets read from one file per split (MNIST family, USPS): one job per split.
 rule stage_split:
+    """Find one split in a mirror (or download it), check torchvision's MD5s and store
+    it as results/<tree>/data/<dataset>/<split>.npz with a .json record."""
     output:
         npz=f"{DATA}/{{dataset}}/{{split}}.npz",
         record=f"{DATA}/{{dataset}}/{{split}}.json",
@@ -6,12 +9,15 @@ rule stage_split:
         f"{RESULTS}/logs/stage_split/{{dataset}}-{{split}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/stage_split/{{dataset}}-{{split}}.tsv"
+    wildcard_constraints:
+        dataset="|".join(d for d in DATASETS if not DATASETS[d].archive()),
+    localrule: True
     conda:
         CONDA_ENV
     params:
         data=lambda wc, output: data_root(output.npz),
         mirrors=mirror_args(),
-        download="--download" if config["data"]["download"] else "--no-download",
+        download=download_flag,
         # One torchvision root per job: parallel jobs never extract into the same folder.
         cache=lambda wc: f"{DATA}/.torchvision/{wc.dataset}-{wc.split}",
     shell:
@@ -20,7 +26,37 @@ rule stage_split:
         " > {log:q} 2>&1"
 
 
+# Datasets shipped as one archive holding both splits (CIFAR, STL-10): one job stages
+# both, so the archive is downloaded and extracted once (STL-10: 2.5 GB).
+rule stage_archive:
+    """Stage both splits of an archive dataset from one download and one extraction."""
+    output:
+        train=f"{DATA}/{{dataset}}/train.npz",
+        train_record=f"{DATA}/{{dataset}}/train.json",
+        test=f"{DATA}/{{dataset}}/test.npz",
+        test_record=f"{DATA}/{{dataset}}/test.json",
+    log:
+        f"{RESULTS}/logs/stage_archive/{{dataset}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/stage_archive/{{dataset}}.tsv"
+    wildcard_constraints:
+        dataset="|".join(d for d in DATASETS if DATASETS[d].archive()),
+    localrule: True
+    conda:
+        CONDA_ENV
+    params:
+        data=lambda wc, output: data_root(output.train),
+        mirrors=mirror_args(),
+        download=download_flag,
+        cache=lambda wc: f"{DATA}/.torchvision/{wc.dataset}",
+    shell:
+        "python -m noisefa.cli.stage --dataset {wildcards.dataset} --split train test"
+        " --out-dir {params.data:q} --cache-root {params.cache:q} {params.mirrors} {params.download}"
+        " > {log:q} 2>&1"
+
+
 rule make_split:
+    """Draw a seeded, class-balanced train/validation/test subset of a staged dataset (indices only)."""
     input:
         train=f"{DATA}/{{dataset}}/train.npz",
         test=f"{DATA}/{{dataset}}/test.npz",
@@ -31,6 +67,7 @@ rule make_split:
         f"{RESULTS}/logs/make_split/{{dataset}}-{{split_tag}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/make_split/{{dataset}}-{{split_tag}}.tsv"
+    localrule: True
     shadow:
         SHADOW
     conda:
@@ -43,6 +80,7 @@ rule make_split:
 
 
 rule make_ood_set:
+    """Build one out-of-distribution test set (translated, scaled or rotated MNIST, or USPS at 28x28) from a fixed seed."""
     input:
         mnist=f"{DATA}/mnist/test.npz",
         usps=lambda wc: f"{DATA}/usps/test.npz" if wc.ood_set == "usps28" else [],
@@ -53,6 +91,7 @@ rule make_ood_set:
         f"{RESULTS}/logs/make_ood_set/{{ood_set}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/make_ood_set/{{ood_set}}.tsv"
+    localrule: True
     shadow:
         SHADOW
     conda:

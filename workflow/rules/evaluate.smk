@@ -2,6 +2,7 @@
 
 
 rule collect_study:
+    """Gather every network's summary, history and angles of a study into its collected tables (reads no weights)."""
     input:
         runs=get_study_run_inputs,
         pretrains=get_study_pretrain_inputs,
@@ -17,6 +18,7 @@ rule collect_study:
         f"{RESULTS}/logs/collect_study/{{study}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/collect_study/{{study}}.tsv"
+    localrule: True
     shadow:
         SHADOW
     conda:
@@ -31,6 +33,7 @@ rule collect_study:
 
 
 rule evaluate_study:
+    """Post-hoc measurements of a study's trained networks (read-outs, spectra, trajectories, OOD accuracy)."""
     input:
         unpack(get_evaluation_inputs),
     output:
@@ -52,6 +55,7 @@ rule evaluate_study:
 
 
 rule noise_condition:
+    """Fig 1f: pretrain the trials of one noise distribution and std, and record the alignment reached."""
     output:
         paths.NOISE_CONDITION,
     log:
@@ -64,8 +68,10 @@ rule noise_condition:
         CONDA_ENV
     threads: 1
     resources:
-        gpu=1,
+        gpu=gpu_request("noise_condition"),
+        runtime=cluster_runtime("noise_condition"),
     params:
+        compute=compute_flags,
         dims=lambda wc: "x".join(map(str, plan.dims(config, wc.dataset, int(wc.depth)))),
         trials=lambda wc: plan.study(config, "noise_conditions")["trials"],
         init=config["training"]["init"],
@@ -76,10 +82,11 @@ rule noise_condition:
         "python -m noisefa.cli.noise_conditions --dims {params.dims} --noise {wildcards.noise}"
         " --trials {params.trials} --init {params.init} --batch-size {params.batch_size}"
         " --lr {params.lr} --epoch-samples {params.epoch_samples} --out {output:q}"
-        " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
+        " {params.compute} --threads {threads} > {log:q} 2>&1"
 
 
 rule noise_after_data:
+    """Fig 2g: train FA networks already trained on data further on noise (data, then noise)."""
     input:
         trained=paths.fill(paths.RUN_GROUP, variant=plan.BASE, method="fa"),
     output:
@@ -96,8 +103,10 @@ rule noise_after_data:
         CONDA_ENV
     threads: 1
     resources:
-        gpu=1,
+        gpu=gpu_request("noise_after_data"),
+        runtime=cluster_runtime("noise_after_data"),
     params:
+        compute=compute_flags,
         dims=lambda wc: "x".join(map(str, plan.dims(config, wc.dataset, int(wc.depth)))),
         noise=lambda wc: plan.noise_for(config, wc.study),
         batch_size=config["pretraining"]["batch_size"],
@@ -112,10 +121,11 @@ rule noise_after_data:
         "python -m noisefa.cli.pretrain --dims {params.dims} --seed {wildcards.seed}"
         " --noise {params.noise} --start-from {params.model:q} --batch-size {params.batch_size}"
         " --lr {params.lr} --epoch-samples {params.epoch_samples} --out-dir {params.out_dir:q}"
-        " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
+        " {params.compute} --threads {threads} > {log:q} 2>&1"
 
 
 rule meta_loss_seed:
+    """Fig 6a: the MAML meta-loss on three tasks at each noise epoch of one network's noise training."""
     input:
         tasks=lambda wc: [
             f"{DATA}/{task}/train.{ext}"
@@ -135,8 +145,10 @@ rule meta_loss_seed:
         CONDA_ENV
     threads: 1
     resources:
-        gpu=1,
+        gpu=gpu_request("meta_loss_seed"),
+        runtime=cluster_runtime("meta_loss_seed"),
     params:
+        compute=compute_flags,
         data=lambda wc, input: data_root(input.tasks[0]),
         tasks=" ".join(plan.study(config, "meta_loss")["tasks"]),
         epochs=" ".join(map(str, plan.study(config, "meta_loss")["epochs"])),
@@ -154,4 +166,4 @@ rule meta_loss_seed:
         " --tasks {params.tasks} --shots {params.cfg[shots]} --query {params.cfg[query]}"
         " --inner-steps {params.cfg[inner_steps]} --inner-lr {params.cfg[inner_lr]}"
         " --draws {params.cfg[draws]} --epochs {params.epochs} --check {params.shared:q}"
-        " --out {output:q} --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
+        " --out {output:q} {params.compute} --threads {threads} > {log:q} 2>&1"

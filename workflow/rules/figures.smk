@@ -2,6 +2,7 @@
 
 
 rule figure:
+    """Draw one paper figure (PNG and PDF) from a study's collected tables and statistics, with its caption."""
     input:
         unpack(get_figure_inputs),
     output:
@@ -16,6 +17,7 @@ rule figure:
         f"{RESULTS}/logs/figure/{{figure}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/figure/{{figure}}.tsv"
+    localrule: True
     shadow:
         SHADOW
     conda:
@@ -38,6 +40,7 @@ rule figure:
 
 
 rule table:
+    """Write Table 1 or Table S5 (CSV, Markdown, LaTeX), ours beside the paper's numbers."""
     input:
         runs=f"{RESULTS}/collected/benchmark/runs.csv",
         records=lambda wc: [
@@ -58,6 +61,7 @@ rule table:
         f"{RESULTS}/logs/table/{{table}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/table/{{table}}.tsv"
+    localrule: True
     shadow:
         SHADOW
     conda:

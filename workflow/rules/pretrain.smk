@@ -4,6 +4,7 @@
 
 
 rule pretrain_noise:
+    """Algorithm 1: pretrain every seed of one architecture on random noise with random labels."""
     output:
         directory(paths.PRETRAIN_GROUP),
     log:
@@ -16,8 +17,10 @@ rule pretrain_noise:
         CONDA_ENV
     threads: 1
     resources:
-        gpu=1,
+        gpu=gpu_request("pretrain_noise"),
+        runtime=cluster_runtime("pretrain_noise"),
     params:
+        compute=compute_flags,
         seeds=lambda wc: " ".join(
             str(k.seed)
             for k in plan.pretrain_group(config, wc.dims, wc.init, wc.noise)
@@ -30,4 +33,4 @@ rule pretrain_noise:
         "python -m noisefa.cli.pretrain --dims {wildcards.dims} --seeds {params.seeds}"
         " {params.options} --init {wildcards.init} --batch-size {params.batch_size}"
         " --lr {params.lr} --epoch-samples {params.epoch_samples} --out-dir {output:q}"
-        " --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
+        " {params.compute} --threads {threads} > {log:q} 2>&1"

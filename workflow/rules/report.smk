@@ -2,13 +2,15 @@
 
 
 rule claims:
+    """Set every claim of the paper beside our measurement, with a verdict (claims.md/.csv, the report's front page)."""
     input:
         stats=plan.stats_targets(config),
         tables=plan.table_targets(config),
     output:
         md=f"{RESULTS}/claims.md",
-        csv=report(
-            f"{RESULTS}/claims.csv",
+        csv=f"{RESULTS}/claims.csv",
+        html=report(
+            f"{RESULTS}/claims.html",
             caption="../report/claims.rst",
             category="0 Does the paper reproduce?",
         ),
@@ -17,6 +19,7 @@ rule claims:
         f"{RESULTS}/logs/claims.log",
     benchmark:
         f"{RESULTS}/benchmarks/claims.tsv"
+    localrule: True
     shadow:
         SHADOW
     conda:
@@ -25,18 +28,26 @@ rule claims:
         results=lambda wc, output: str(Path(output.md).parent),
         studies=" ".join(plan.enabled_studies(config)),
         networks=" ".join(f"{s}={n}" for s, n in plan.network_counts(config).items()),
+        left_out=" ".join(
+            f"{s}={','.join(d)}"
+            for s, d in config["data"]["left_out"].items()
+            if not plan.enabled(config, s)
+        ),
     shell:
         "python -m noisefa.cli.claims --results {params.results:q} --studies {params.studies}"
-        " --networks {params.networks} --out-dir {params.results:q} > {log:q} 2>&1"
+        " --networks {params.networks} --left-out {params.left_out} --out-dir {params.results:q}"
+        " > {log:q} 2>&1"
 
 
 rule results_index:
+    """Write the tree's README: which file holds which figure and table of the paper."""
     input:
         plan.figure_targets(config) + plan.table_targets(config),
     output:
         f"{RESULTS}/README.md",
     log:
         f"{RESULTS}/logs/results_index.log",
+    localrule: True
     shadow:
         SHADOW
     conda:

@@ -1,4 +1,5 @@
 rule study_statistics:
+    """Run a study's statistical tests (effect sizes, CIs, Holm-adjusted p) into stats/<study>.csv."""
     input:
         runs=f"{RESULTS}/collected/{{study}}/runs.csv",
         tables=lambda wc: get_collected_tables(wc.study),
@@ -11,13 +12,14 @@ rule study_statistics:
         report(
             f"{RESULTS}/stats/{{study}}.csv",
             caption="../report/statistics.rst",
-            category="Statistics",
+            category="Statistical tests",
             labels={"study": "{study}"},
         ),
     log:
         f"{RESULTS}/logs/study_statistics/{{study}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/study_statistics/{{study}}.tsv"
+    localrule: True
     shadow:
         SHADOW
     conda:
@@ -32,6 +34,7 @@ rule study_statistics:
 # A study's verdicts on its own hypotheses (studies/<study>/verdicts.py): beyond the
 # paper, so not in claims.md, which judges the paper's claims.
 rule study_verdicts:
+    """The rules study's verdict table: does noise pretraining help each learning rule?"""
     input:
         stats=f"{RESULTS}/stats/{{study}}.csv",
     output:
@@ -47,6 +50,7 @@ rule study_verdicts:
         f"{RESULTS}/logs/study_verdicts/{{study}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/study_verdicts/{{study}}.tsv"
+    localrule: True
     shadow:
         SHADOW
     conda:

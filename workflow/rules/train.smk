@@ -4,6 +4,7 @@
 
 
 rule train_networks:
+    """Train every seed of one method in one condition as one stacked ensemble, writing each network's folder."""
     input:
         split=get_group_split,
         train=f"{DATA}/{{dataset}}/train.npz",
@@ -22,8 +23,10 @@ rule train_networks:
         CONDA_ENV
     threads: 1
     resources:
-        gpu=1,
+        gpu=gpu_request("train_networks"),
+        runtime=cluster_runtime("train_networks"),
     params:
+        compute=compute_flags,
         data=lambda wc, input: data_root(input.train),
         seeds=lambda wc: " ".join(str(k.seed) for k in group_keys(wc)),
         split=lambda wc: group_settings(wc).split,
@@ -43,4 +46,4 @@ rule train_networks:
         " --method {wildcards.method} --seeds {params.seeds} --init {params.init}"
         " --epochs {params.epochs} --batch-size {params.batch_size} --lr {params.lr}"
         " {params.options} {params.pretrained} --out-dir {output:q}"
-        " --study {wildcards.study} --variant {wildcards.variant} --gpus {resources.gpu} --threads {threads} > {log:q} 2>&1"
+        " --study {wildcards.study} --variant {wildcards.variant} {params.compute} --threads {threads} > {log:q} 2>&1"

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..paper import DATASET_TITLES, PAPER_DEPTHS, paper_claims
 from .statistics import tost_p, welch_from_summary
-from .tables import ROWS
+from .tables import ROWS, not_run
 
 REPRODUCED, CONTRADICTED, INCONCLUSIVE, NOT_RUN = (
     "reproduced",
@@ -72,8 +72,15 @@ class Judgement:
 class Results:
     """The result tables a claim may read (missing ones read as None)."""
 
-    def __init__(self, folder: Path, enabled: list[str]):
+    def __init__(self, folder: Path, enabled: list[str], left_out: dict | None = None):
         self.folder, self.enabled = Path(folder), set(enabled)
+        self.left_out = left_out or {}  # {study: [datasets this run could not have]}
+
+    def absent(self, study: str) -> str:
+        """Why a study has no results: its data could not be had, or it is off."""
+        if study in self.left_out:
+            return not_run(*self.left_out[study])
+        return f"study {study} not in this configuration"
 
     def stats(self, study: str) -> pd.DataFrame | None:
         path = self.folder / "stats" / f"{study}.csv"
@@ -305,7 +312,7 @@ class Match:
 def matching_rows(spec: dict, results: Results) -> Match:
     study = spec["study"]
     if study not in results.enabled:
-        return Match(None, f"study {study} not in this configuration")
+        return Match(None, results.absent(study))
     stats = results.stats(study)
     if stats is None:
         return Match(None, f"results/stats/{study}.csv missing")
@@ -357,7 +364,7 @@ def check_compute_budget_optimum(spec: dict, results: Results, alpha: float) -> 
     study = spec["study"]
     s = results.stats(study) if study in results.enabled else None
     if s is None:
-        return {"verdict": NOT_RUN, "reason": f"study {study} not in this configuration"}
+        return {"verdict": NOT_RUN, "reason": results.absent(study)}
     optimum = int(s[s["comparison"] == "optimal noise duration"]["statistic"].iloc[0])
     rows = s[
         (s["measure"] == "test accuracy at best validation epoch")
@@ -460,7 +467,11 @@ def table_s5_verdicts(results: Results, tolerance: float, alpha: float) -> list[
             test=f"Welch t vs the paper's cell; within {tolerance:g} pp",
         )
         if cell is None:
-            verdict.reason = "not in this configuration"
+            verdict.reason = (
+                results.absent("benchmark")
+                if "benchmark" not in results.enabled
+                else "not in this configuration"
+            )
         elif cell["status"] != "measured":
             verdict.reason = cell["status"]
         else:
@@ -482,9 +493,11 @@ def table_s5_verdicts(results: Results, tolerance: float, alpha: float) -> list[
     return verdicts
 
 
-def evaluate_claims(results_dir: Path, enabled: list[str]) -> pd.DataFrame:
+def evaluate_claims(
+    results_dir: Path, enabled: list[str], left_out: dict | None = None
+) -> pd.DataFrame:
     spec = paper_claims()
-    results = Results(results_dir, enabled)
+    results = Results(results_dir, enabled, left_out)
     verdicts = []
     for claim in spec["claims"]:
         check = claim["check"]
@@ -591,6 +604,99 @@ def to_markdown(frame: pd.DataFrame, networks: dict[str, int] | None = None) -> 
         "\n",
     ]
     return "".join(parts)
+
+
+HTML_STYLE = """
+body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em auto; max-width: 1240px;
+       padding: 0 12px; color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+th, td { border-bottom: 1px solid #ddd; padding: 5px 7px; text-align: left;
+         vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f3f3f3; position: sticky; top: 0; }
+td.verdict span { padding: 1px 6px; border-radius: 3px; white-space: nowrap; }
+.reproduced { background: #d9f2dd; } .contradicted { background: #f9d7d5; }
+.inconclusive { background: #fbf0c9; } .not-run { background: #e8e8e8; }
+td.small, th.small { font-size: 12.5px; color: #444; }
+"""
+# Column widths (%) of the two tables: text columns wide, numbers narrow.
+HTML_CLAIM_COLUMNS = {
+    "figure": 6, "claim": 27, "ours": 20, "difference": 12, "p_holm": 7, "verdict": 9,
+    "reason": 19,
+}  # fmt: skip
+HTML_NUMBER_COLUMNS = {
+    "claim": 30, "ours": 11, "n": 4, "difference": 15, "p": 7, "verdict": 10, "reason": 23,
+}  # fmt: skip
+
+
+def _html_table(rows: pd.DataFrame, widths: dict[str, int]) -> str:
+    import html
+
+    cols = "".join(f'<col style="width:{w}%">' for w in widths.values())
+    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in widths)
+    body = []
+    for _, row in rows.iterrows():
+        cells = []
+        for column in widths:
+            text = _folded(str(row.get(column, "")) or "-", FOLD_PER_PERCENT * widths[column])
+            if column == "verdict":
+                kind = _base_verdict(str(row[column])).replace(" ", "-")
+                cells.append(f'<td class="verdict"><span class="{kind}">{text}</span></td>')
+            elif column in ("reason", "difference", "p", "p_holm", "n"):
+                cells.append(f'<td class="small">{text}</td>')
+            else:
+                cells.append(f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+# Characters of a cell shown before "more", per percent of the page's width its column
+# takes: a claim over 40 conditions would otherwise make a row of 40 p values.
+FOLD_PER_PERCENT = 9
+
+
+def _folded(text: str, limit: int) -> str:
+    """A cell's text, escaped; a long one shows its start and folds the rest away."""
+    import html
+
+    if len(text) <= limit * 1.2:
+        return html.escape(text)
+    cut = text.rfind(" ", 0, limit) if " " in text[:limit] else limit
+    return (
+        f"{html.escape(text[:cut])} <details><summary>more</summary>"
+        f"{html.escape(text[cut:])}</details>"
+    )
+
+
+def to_html(frame: pd.DataFrame, networks: dict[str, int] | None = None) -> str:
+    """The claims as a page that reads at a laptop's width (the HTML report shows it)."""
+    import html
+
+    qualitative = frame[frame["kind"] == "claim"]
+    cells = frame[frame["kind"] == "number"]
+    paragraphs = "".join(
+        f"<p>{_inline_md(html.escape(line))}</p>" for line in header(frame, networks)
+    )
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width'>"
+        f"<title>Does the paper reproduce?</title><style>{HTML_STYLE}</style></head><body>"
+        f"<h1>Does the paper reproduce?</h1>{paragraphs}"
+        f"<h2>Qualitative claims</h2>{_html_table(qualitative, HTML_CLAIM_COLUMNS)}"
+        f"<h2>Table S5, number by number</h2>{_html_table(cells, HTML_NUMBER_COLUMNS)}"
+        "</body></html>\n"
+    )
+
+
+def _inline_md(text: str) -> str:
+    """**bold** and *italic* of the header's Markdown, as HTML."""
+    import re
+
+    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+    return re.sub(r"\*(.+?)\*", r"<em>\1</em>", text)
 
 
 def to_rst_summary(frame: pd.DataFrame, networks: dict[str, int] | None = None) -> str:

@@ -9,7 +9,11 @@ import pandas as pd
 from ..paper import DATASET_TITLES, delta_acc, table_s5
 
 ROWS = {"bp": "BP", "fa": "FA w/o", "fa_noise": "FA w/", "delta": "ΔACC (w/ - w/o)"}
-NOT_RUN = "not run (data unavailable)"
+
+
+def not_run(*datasets: str) -> str:
+    """What a cell or study this run could not measure says: its data cannot be had here."""
+    return f"not run: {', '.join(DATASET_TITLES.get(d, d) for d in datasets)} not available"
 
 
 def accuracy_table(
@@ -24,7 +28,7 @@ def accuracy_table(
     for dataset in datasets:
         for depth in depths:
             mine = runs[(runs["dataset"] == dataset) & (runs["depth"] == depth)]
-            status = NOT_RUN if dataset in missing or mine.empty else "measured"
+            status = not_run(dataset) if dataset in missing or mine.empty else "measured"
             note = (subsets or {}).get(dataset, "")
             for method in ("bp", "fa", "fa_noise", "delta"):
                 if method == "delta":

@@ -4,14 +4,21 @@ python -m noisefa.cli.claims --results results --studies fast_learning ... \\
     --networks fast_learning=3 ... --out-dir results
 
 Writes claims.md (the report, with a summary line counting each verdict), claims.csv
-(one row per claim) and claims.rst (the HTML report's front page).
+(one row per claim), claims.rst (the HTML report's front page) and claims.html (the
+report's claims page, readable at a laptop's width).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..analysis.claims import evaluate_claims, summary_line, to_markdown, to_rst_summary
+from ..analysis.claims import (
+    evaluate_claims,
+    summary_line,
+    to_html,
+    to_markdown,
+    to_rst_summary,
+)
 from ..files import write_csv, write_text
 from .common import command_parser, log, run
 
@@ -30,6 +37,13 @@ def main(argv: list[str] | None = None) -> None:
         help="networks (or trials) per study in this configuration, to say when it has "
         "fewer than the paper",
     )
+    parser.add_argument(
+        "--left-out",
+        nargs="*",
+        default=[],
+        metavar="STUDY=DATASET[,DATASET]",
+        help="studies this run could not run for want of data, and the datasets missing",
+    )
     parser.add_argument("--out-dir", type=Path, required=True)
     args = parser.parse_args(argv)
     networks = {}
@@ -38,10 +52,17 @@ def main(argv: list[str] | None = None) -> None:
         if not count.isdigit():
             parser.error(f"--networks takes STUDY=N, got {item!r}")
         networks[study] = int(count)
-    frame = evaluate_claims(args.results, args.studies)
+    left_out = {}
+    for item in args.left_out:
+        study, _, datasets = item.partition("=")
+        if not datasets:
+            parser.error(f"--left-out takes STUDY=DATASET[,DATASET], got {item!r}")
+        left_out[study] = datasets.split(",")
+    frame = evaluate_claims(args.results, args.studies, left_out)
     write_csv(args.out_dir / "claims.csv", frame)
     write_text(args.out_dir / "claims.md", to_markdown(frame, networks))
     write_text(args.out_dir / "claims.rst", to_rst_summary(frame, networks))
+    write_text(args.out_dir / "claims.html", to_html(frame, networks))
     log(summary_line(frame))
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import ConfigError, NoisefaError
+from ..gpus import select_device
 
 if TYPE_CHECKING:  # torch is imported where it is used: stages without networks start faster
     import torch
@@ -72,6 +73,12 @@ def add_compute_arguments(parser: argparse.ArgumentParser) -> None:
         help="GPUs granted by the scheduler ({resources.gpu}); > 0 uses CUDA if present",
     )
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
+    parser.add_argument(
+        "--cpu-fallback",
+        action="store_true",
+        help="train on the CPU when granted a GPU that CUDA cannot see (compute.cpu_fallback);"
+        " without it that is an error",
+    )
 
 
 def parse_on_device(
@@ -80,7 +87,7 @@ def parse_on_device(
     """A training command's arguments (with --gpus and --threads), and torch set up for them."""
     add_compute_arguments(parser)
     args = parser.parse_args(argv)
-    device = select_device(args.gpus)
+    device = select_device(args.gpus, args.cpu_fallback, log)
     configure_torch(args.threads, device)
     return args, device
 
@@ -98,16 +105,6 @@ def per_seed(seeds: list[int], checkpoints, flag: str) -> list:
             f"(one per seed, in order), got {len(checkpoints)}"
         )
     return list(checkpoints)
-
-
-def select_device(gpus: int) -> torch.device:
-    import torch
-
-    if gpus > 0:
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        log(f"note: {gpus} GPU(s) granted but CUDA is not available here; running on the CPU")
-    return torch.device("cpu")
 
 
 def configure_torch(threads: int, device: torch.device) -> None:

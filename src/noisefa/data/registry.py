@@ -23,6 +23,7 @@ class DatasetInfo:
     layout: str  # torchvision on-disk layout: idx | cifar | stl | usps
     n_train: int  # images in the full official training split
     n_test: int  # images in the official test split
+    used_splits: tuple[str, ...] = SPLITS  # what noisefa reads (USPS: its test split only)
 
     @property
     def tv_class(self) -> type:
@@ -79,7 +80,7 @@ DATASETS: dict[str, DatasetInfo] = {
         DatasetInfo("cifar10", "CIFAR-10", "CIFAR10", (32, 32, 3), 10, "cifar", 50000, 10000),
         DatasetInfo("cifar100", "CIFAR-100", "CIFAR100", (32, 32, 3), 100, "cifar", 50000, 10000),
         DatasetInfo("stl10", "STL-10", "STL10", (96, 96, 3), 10, "stl", 5000, 8000),
-        DatasetInfo("usps", "USPS", "USPS", (16, 16), 10, "usps", 7291, 2007),
+        DatasetInfo("usps", "USPS", "USPS", (16, 16), 10, "usps", 7291, 2007, ("test",)),
     )
 }
 

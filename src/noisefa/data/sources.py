@@ -204,7 +204,6 @@ def find_split(
     for mirror in mirrors:
         verified = _torchvision_files_in(info, split, mirror)
         if verified is not None:
-            clear_cache(info, cache_root)  # leftovers of an earlier, failed job are never read
             for src, rel, _ in verified:
                 _link(src, cache_root / rel)
             try:

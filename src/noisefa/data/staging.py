@@ -45,7 +45,32 @@ def stage_split(
     cache_root: Path,
     download: bool,
 ) -> dict:
+    """Stage one split (its own torchvision cache, cleared before and after)."""
+    return stage_splits(dataset, {split: (out_npz, out_json)}, mirrors, cache_root, download)[split]
+
+
+def stage_splits(
+    dataset: str,
+    outputs: dict[str, tuple[Path, Path]],
+    mirrors: list[Path],
+    cache_root: Path,
+    download: bool,
+) -> dict[str, dict]:
+    """Stage several splits of one dataset through one torchvision cache, so an archive
+    holding both (CIFAR, STL-10: 2.5 GB extracted) is downloaded and extracted once.
+    The cache is cleared before (an earlier, failed job's leftovers are never read) and
+    after (only the staged arrays are read later)."""
     info = get_dataset(dataset)
+    clear_cache(info, cache_root)
+    records = {}
+    for split, (out_npz, out_json) in outputs.items():
+        records[split] = _stage_one(info, split, out_npz, out_json, mirrors, cache_root, download)
+    clear_cache(info, cache_root)
+    return records
+
+
+def _stage_one(info, split, out_npz, out_json, mirrors, cache_root, download) -> dict:
+    dataset = info.name
     start = time.perf_counter()
     raw = find_split(info, split, mirrors, cache_root, download)
     record = {
@@ -64,5 +89,4 @@ def stage_split(
     record["seconds"] = round(time.perf_counter() - start, 3)
     write_npz(out_npz, images=raw.images, labels=raw.labels)
     write_json(out_json, record)
-    clear_cache(info, cache_root)
     return record

@@ -67,8 +67,10 @@ class Study:
     # at epoch 0, the last and the best epoch only: a study whose figures plot no
     # per-epoch curve of the training split skips a pass over it every epoch.
     every_epoch: tuple[str, ...] | None = None
-    # The trained networks it analyses (None: its own).
+    # The trained networks it analyses (None: its own), and the study that trains them
+    # when they are another's (it needs that study's data).
     reads: Callable[[dict], list[RunKey]] | None = None
+    source: str = ""
     # Noise pretrainings it analyses besides those its networks start from.
     pretrains: Callable[[dict], list[PretrainKey]] = _none
     # Post-hoc evaluation (evaluation.py): other job files it reads (`extra_are_jobs`:

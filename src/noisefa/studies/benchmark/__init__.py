@@ -2,7 +2,7 @@
 stopping on a validation split)."""
 
 from ... import paths
-from ...data.availability import available_offline
+from ...data.availability import missing_in_grid
 from ...keys import RunKey, early_stopping_settings, study, study_grid
 from ..base import SECTIONS, FigureSpec, Study
 
@@ -17,12 +17,9 @@ TABLES = {
 
 
 def missing_datasets(config: dict) -> list[str]:
-    """Datasets reported as "not run (data unavailable)": only with data.allow_missing
-    and downloads off, and only those no mirror holds."""
-    data = config["data"]
-    if not data.get("allow_missing") or data["download"] or "benchmark" not in config["studies"]:
-        return []
-    return [d for d in study(config, "benchmark")["datasets"] if not available_offline(config, d)]
+    """Datasets whose cells are reported as "not run: <dataset> not available": those
+    this run cannot have (noisefa.data.availability)."""
+    return missing_in_grid(config, "benchmark")
 
 
 def _runs(config: dict) -> list[RunKey]:

@@ -45,7 +45,7 @@ def fig3(inputs: FigureInputs):
             ax.text(
                 0.5,
                 0.5,
-                "not run\n(data unavailable)",
+                "not run:\ndata not available",
                 ha="center",
                 va="center",
                 transform=ax.transAxes,
@@ -120,8 +120,8 @@ def _validation_panels(inputs: FigureInputs, panels: list[tuple[str, int]], titl
         mine = hist[(hist["dataset"] == dataset) & (hist["depth"] == depth)]
         ax.set_title(f"({chr(ord('a') + k)}) {title}")
         if mine.empty:
-            why = "data unavailable" if dataset in inputs.params.get("missing", []) else "no runs"
-            ax.text(0.5, 0.5, f"not run\n({why})", ha="center", va="center",
+            why = "data not available" if dataset in inputs.params.get("missing", []) else "no runs"
+            ax.text(0.5, 0.5, f"not run:\n{why}", ha="center", va="center",
                     transform=ax.transAxes)  # fmt: skip
             ax.set_axis_off()
             continue

@@ -38,6 +38,7 @@ def _problems(config: dict) -> list[str]:
 
 STUDY = Study(
     "gram_rank",
+    source="generalization",
     figures=(
         FigureSpec("fig4g", _S, "Gram-matrix effective rank"),
         FigureSpec("fig4h", _S, "Gram-matrix effective rank per depth"),

@@ -4,6 +4,7 @@ Kolen-Pollack, each with and without noise pretraining under that same rule, on
 several datasets and depths; alignment recorded three ways every epoch."""
 
 from ... import paths
+from ...data.availability import missing_in_grid
 from ...keys import BASE, RunKey, grid, seeds, study
 from ..base import SECTIONS, FigureSpec, Study
 
@@ -21,7 +22,8 @@ def methods(config: dict) -> list[str]:
 
 def _runs(config: dict) -> list[RunKey]:
     cfg = study(config, NAME)
-    return grid(NAME, cfg["datasets"], cfg["depths"], [BASE], methods(config), seeds(config, NAME))
+    datasets = [d for d in cfg["datasets"] if d not in missing_in_grid(config, NAME)]
+    return grid(NAME, datasets, cfg["depths"], [BASE], methods(config), seeds(config, NAME))
 
 
 def _tables(config: dict) -> list[str]:

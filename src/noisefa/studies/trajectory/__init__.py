@@ -56,6 +56,7 @@ def _problems(config: dict) -> list[str]:
 
 STUDY = Study(
     "trajectory",
+    source="fast_learning",
     figures=(
         FigureSpec("fig2d", _S, "Trajectory of the last layer's W toward B (PCA)"),
         FigureSpec("fig2e", _S, "Distance of W to B after noise and after data training"),

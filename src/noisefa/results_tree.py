@@ -1,0 +1,161 @@
+"""One results tree per configuration (pure Python: the Snakefile imports it first).
+
+Each configuration writes into its own tree, `results/<name>/`, named after the config
+files given on the command line (`--configfile config/presets/quick.yaml` ->
+`results/quick`; several: `results/quick+offline`; none: `results/default`), or
+given outright with `--config results=<folder>`. The tree records the configuration
+it was made with in `configuration.json` (the merged config, its hash, the config files,
+the commit); a run whose configuration hashes differently is refused before anything
+is written, with the keys that differ and how to proceed. The report, the record and
+the cost model read the configuration from the tree, never from their command line.
+
+The hash leaves out what cannot change a number: where the data comes from (`data`:
+mirrors, downloads; every file is checked against torchvision's MD5s), the tree's own
+name, the shadow mode and where jobs compute (`compute`; the device is in every
+run's summary).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from .errors import ConfigError
+
+ROOT = "results"
+RECORD = "configuration.json"
+# Keys that do not change what a run computes (see the module docstring).
+UNHASHED = ("data", "results", "shadow", "compute")
+ENV = "NOISEFA_RESULTS"  # the tree, for the processes a workflow starts
+
+
+def tree_name(configfiles: list[str | os.PathLike] | None) -> str:
+    """`quick+offline` for `--configfile .../quick.yaml .../offline.yaml`; `default`
+    for none. A file named config.yaml is named after its folder (`.test/config.yaml`:
+    `test`)."""
+    names = []
+    for path in configfiles or []:
+        path = Path(path)
+        name = path.parent.name if path.stem == "config" else path.stem
+        names.append(name.lstrip(".") or "config")
+    return "+".join(names) or "default"
+
+
+def tree_for(config: dict, configfiles: list[str | os.PathLike] | None) -> str:
+    """The tree this configuration writes to: `config['results']` if set, else
+    results/<tree_name>."""
+    explicit = config.get("results")
+    if explicit:
+        return str(explicit).rstrip("/")
+    return f"{ROOT}/{tree_name(configfiles)}"
+
+
+def hashed_part(config: dict) -> dict:
+    return {k: v for k, v in config.items() if k not in UNHASHED}
+
+
+def config_hash(config: dict) -> str:
+    """sha256 of the configuration's canonical JSON (keys sorted), less UNHASHED."""
+    text = json.dumps(hashed_part(config), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def differences(old: dict, new: dict, where: str = "") -> list[str]:
+    """'key.path: old -> new' for every leaf that differs."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        found = []
+        for key in sorted(set(old) | set(new), key=str):
+            here = f"{where}.{key}" if where else str(key)
+            if key not in old:
+                found.append(f"{here}: (absent) -> {json.dumps(new[key], default=str)}")
+            elif key not in new:
+                found.append(f"{here}: {json.dumps(old[key], default=str)} -> (absent)")
+            else:
+                found += differences(old[key], new[key], here)
+        return found
+    if old != new:
+        return [f"{where}: {json.dumps(old, default=str)} -> {json.dumps(new, default=str)}"]
+    return []
+
+
+def git_commit(repo: Path) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def read_record(tree: str | os.PathLike) -> dict | None:
+    """The tree's configuration record; None when the tree has none yet."""
+    path = Path(tree) / RECORD
+    if not path.is_file():
+        return None
+    try:
+        record = json.loads(path.read_text())
+        record["hash"], record["config"]  # noqa: B018  (both must be there)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(
+            f"{path} is damaged ({type(exc).__name__}: {exc}); it records which "
+            f"configuration made {tree}. Restore it, or delete {tree} to start afresh"
+        ) from None
+    return record
+
+
+def mismatch_message(tree: str, record: dict, config: dict, configfiles: list) -> str:
+    diff = differences(hashed_part(record["config"]), hashed_part(config))
+    shown = diff[:12] + ([f"... and {len(diff) - 12} more"] if len(diff) > 12 else [])
+    made_with = ", ".join(record.get("configfiles") or []) or "config/config.yaml alone"
+    return (
+        f"{tree} was made with another configuration (hash {record['hash'][:12]}, from "
+        f"{made_with}); this run's is {config_hash(config)[:12]}. They differ in:\n  - "
+        + "\n  - ".join(shown)
+        + "\nNothing was written. To proceed, either write this configuration to its own "
+        f"tree (--config results=results/<new name>), or, to replace {tree}, delete it "
+        f"(rm -r {tree}) and run again."
+    )
+
+
+def check_or_record(
+    tree: str, config: dict, configfiles: list | None, repo: Path, write: bool = True
+) -> dict:
+    """The tree's record after checking `config` against it (ConfigError naming the keys
+    that differ); a tree without one gets it now (when `write`)."""
+    files = [str(f) for f in configfiles or []]
+    record = read_record(tree)
+    if record is not None:
+        if record["hash"] != config_hash(config):
+            raise ConfigError(mismatch_message(tree, record, config, files))
+        return record
+    record = {
+        "hash": config_hash(config),
+        "configfiles": files,
+        "config": hashed_part(config),
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": git_commit(repo),
+    }
+    if write:
+        from .files import write_json  # numpy/pandas only when a record is written
+
+        write_json(Path(tree) / RECORD, record)
+    return record
+
+
+def tree_config(tree: str | os.PathLike) -> dict:
+    """The configuration a tree was made with (ConfigError if it has no record)."""
+    record = read_record(tree)
+    if record is None:
+        raise ConfigError(
+            f"{tree} holds no {RECORD}: it was not made by this version of the workflow, "
+            "or no run has started there"
+        )
+    return record["config"]

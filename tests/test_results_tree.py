@@ -1,0 +1,69 @@
+"""One results tree per configuration: named after the presets, recording the
+configuration it was made with, and refusing a run with another."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from noisefa import results_tree
+from noisefa.errors import ConfigError
+from tests.conftest import REPO
+from tests.workflow_runs import BIN
+
+
+def test_trees_are_named_after_the_config_files():
+    assert results_tree.tree_name([]) == "default"
+    assert results_tree.tree_name(["config/presets/quick.yaml", "/x/offline.yaml"]) == (
+        "quick+offline"
+    )
+    assert results_tree.tree_name([".test/config.yaml"]) == "test"
+    assert results_tree.tree_for({"results": "runs/mine/"}, ["a.yaml"]) == "runs/mine"
+
+
+def test_a_tree_refuses_another_configuration_naming_the_keys(tmp_path):
+    tree = str(tmp_path / "results" / "quick")
+    config = {"studies": {"fast_learning": {"epochs": 40}}, "data": {"mirrors": ["/a"]}}
+    record = results_tree.check_or_record(tree, config, ["quick.yaml"], REPO)
+    assert json.loads((tmp_path / "results" / "quick" / "configuration.json").read_text()) == (
+        record
+    )
+    # where the data comes from is not part of the configuration's identity
+    moved = {**config, "data": {"mirrors": ["/b"]}, "compute": {"cpu_fallback": True}}
+    assert results_tree.check_or_record(tree, moved, ["quick.yaml"], REPO) == record
+    changed = {"studies": {"fast_learning": {"epochs": 100}}, "data": {}}
+    with pytest.raises(ConfigError) as error:
+        results_tree.check_or_record(tree, changed, ["quick.yaml"], REPO)
+    message = str(error.value)
+    assert "studies.fast_learning.epochs: 40 -> 100" in message
+    assert "--config results=" in message and f"rm -r {tree}" in message
+    (tmp_path / "results" / "quick" / "configuration.json").write_text("{")
+    with pytest.raises(ConfigError, match="configuration.json is damaged"):
+        results_tree.read_record(tree)
+
+
+def test_the_workflow_refuses_to_add_to_a_tree_made_with_another_configuration(tmp_path):
+    """A smoke configuration pointed at a quick tree stops before anything is written."""
+    tree = tmp_path / "tree"
+    env = {**os.environ, "NOISEFA_RECORD_TREE": "1"}
+
+    def dry(preset: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(BIN / "snakemake"), "-n", "--configfile", f"config/presets/{preset}.yaml",
+             "--config", f"results={tree}"],
+            cwd=REPO, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+
+    first = dry("quick")
+    assert first.returncode == 0, first.stderr[-2000:]
+    made = json.loads((tree / "configuration.json").read_text())
+    assert made["configfiles"][-1].endswith("quick.yaml")
+    second = dry("smoke")
+    assert second.returncode != 0
+    out = second.stdout + second.stderr
+    assert f"{tree} was made with another configuration" in out
+    assert "pretraining.samples: 500000 -> 20000" in out and "more" in out
+    assert json.loads((tree / "configuration.json").read_text()) == made
