@@ -107,7 +107,12 @@ def test_all_rows_must_hold_and_most_needs_a_majority(tmp_path):
         ],
     )
     results = Results(tmp_path, ["generalization"])
-    spec = {"study": "generalization", "where": {"train_size": {"gt": 50}}, "expect": "lower"}
+    spec = {
+        "study": "generalization",
+        "design": "independent",
+        "where": {"train_size": {"gt": 50}},
+        "expect": "lower",
+    }
     found = check_test(spec, results, 0.05)
     assert found["verdict"] == INCONCLUSIVE and "train_size=1600" in found["ours"]
     assert found["reason"].startswith("2 of 3 results as claimed; 1 inconclusive")
@@ -118,7 +123,7 @@ def test_all_rows_must_hold_and_most_needs_a_majority(tmp_path):
 
 
 def test_missing_studies_and_results_are_not_run_with_a_reason(tmp_path):
-    spec = {"study": "ood", "where": {}, "expect": "higher"}
+    spec = {"study": "ood", "design": "independent", "where": {}, "expect": "higher"}
     found = check_test(spec, Results(tmp_path, []), 0.05)
     assert found == {"verdict": NOT_RUN, "reason": "study ood not in this configuration"}
     write_stats(tmp_path, "ood", [row(independent_t(HIGH, LOW))])
@@ -233,3 +238,107 @@ def test_the_claims_list_covers_every_table_s5_number_and_the_spec_figures():
         "Fig 6c",
     ):
         assert needed in figures, needed
+
+
+# -- the written verdict rule (issue 33): design, Holm within the claim, TOST for Table S5,
+# validated inputs ---------------------------------------------------------------------
+
+
+def test_every_test_claim_declares_a_design_its_rows_have():
+    from noisefa.analysis.claims import DESIGNS
+
+    for claim in paper_claims()["claims"]:
+        check = claim["check"]
+        if check["kind"] == "test":
+            assert check.get("design") in DESIGNS, claim["id"]
+            if check["design"] == "paired":
+                assert check.get("test", "paired t") == "paired t", claim["id"]
+
+
+def test_a_paired_design_and_an_unpaired_one_disagree(tmp_path):
+    """Ten seeds whose between-seed spread swamps a small, consistent effect: paired,
+    noise helps in every seed (reproduced); Student's t sees only the spread (NS)."""
+    base = RNG.normal(0.85, 0.03, 10)
+    noise = base + 0.004 + RNG.normal(0, 0.001, 10)
+    rows = [row(independent_t(noise, base)), row(paired_t(noise, base))]
+    write_stats(tmp_path, "fast_learning", rows)
+    results = Results(tmp_path, ["fast_learning"])
+    spec = {"study": "fast_learning", "where": {"depth": 2}, "expect": "higher"}
+    paired = check_test({**spec, "design": "paired"}, results, 0.05)
+    unpaired = check_test({**spec, "design": "independent"}, results, 0.05)
+    assert paired["verdict"] == REPRODUCED
+    assert unpaired["verdict"] == INCONCLUSIVE
+
+
+def test_holm_over_the_claims_rows_can_flip_a_verdict(tmp_path):
+    """Two settings at p = 0.03 and 0.04: each alone is significant; Holm over the
+    claim's two rows makes both 0.06, so "every setting" is no longer shown."""
+    from noisefa.analysis.claims import family_holm
+
+    base = paired_t(HIGH, LOW)
+    rows = [{**row(base), "p": 0.03}, {**row(base), "p": 0.04, "depth": 3}]
+    assert family_holm(pd.DataFrame(rows))["p_family"].tolist() == pytest.approx([0.06, 0.06])
+    write_stats(tmp_path, "fast_learning", rows)
+    results = Results(tmp_path, ["fast_learning"])
+    spec = {"study": "fast_learning", "design": "paired", "expect": "higher"}
+    both = check_test(spec, results, 0.05)
+    alone = check_test({**spec, "where": {"depth": 3}}, results, 0.05)
+    assert alone["verdict"] == REPRODUCED and both["verdict"] == INCONCLUSIVE
+    assert "0 of 2 results as claimed" in both["reason"]
+
+
+def test_table_s5_numbers_need_tost_within_the_margin():
+    from noisefa.analysis.claims import judge_number
+
+    # within 1 pp and tight: equivalence shown
+    passed = judge_number(97.5, 0.05, 3, 97.6, 0.05, 1.0, 0.05, False)
+    assert passed.verdict == REPRODUCED and "TOST" in passed.reason
+    # the point estimate within 1 pp, but too noisy to show it: no longer reproduced
+    noisy = judge_number(97.0, 0.8, 3, 97.5, 0.6, 1.0, 0.05, False)
+    assert noisy.verdict == INCONCLUSIVE
+    # wholly beyond the margin: contradicted; significant but not wholly beyond: not
+    assert judge_number(90.0, 0.1, 3, 95.0, 0.1, 1.0, 0.05, False).verdict == CONTRADICTED
+    straddle = judge_number(93.82, 0.7, 3, 96.0, 0.7, 1.0, 0.05, False)
+    assert straddle.verdict == INCONCLUSIVE and straddle.welch["ci_high"] > -1.0
+    assert straddle.welch["p"] < 0.05  # significant against 0, not beyond the margin
+
+
+def test_delta_acc_margin_is_relative_to_the_papers_effect():
+    from noisefa.analysis.claims import judge_number, number_margin
+
+    margin, reason = number_margin("ΔACC (w/ - w/o)", 0.49, 1.0)
+    assert margin == pytest.approx(0.25) and "half the paper's" in reason
+    assert number_margin("BP", 97.0, 1.0)[0] == 1.0
+    # the record's MNIST 2-layer ΔACC: 0.02 +- 0.15 against the paper's 0.49 +- 0.06
+    vanished = judge_number(0.02, 0.15, 3, 0.49, 0.06, margin, 0.05, False)
+    assert vanished.verdict != REPRODUCED
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("p", -0.5, "is not a probability in [0, 1]"),
+        ("p", 1.5, "is not a probability in [0, 1]"),
+        ("n_a", 2.5, "is not a count"),
+        ("diff", float("inf"), "is not finite"),
+        ("p", "low", "'low' is not a number"),
+    ],
+)
+def test_a_bad_number_is_named_by_file_row_and_column(tmp_path, column, value, message):
+    from noisefa.errors import ResultError
+
+    good = row(paired_t(HIGH, LOW))
+    write_stats(tmp_path, "fast_learning", [good, {**good, column: value}])
+    with pytest.raises(ResultError) as error:
+        Results(tmp_path, ["fast_learning"]).stats("fast_learning")
+    assert "fast_learning.csv, row 3, column " + column in str(error.value)
+    assert message in str(error.value)
+
+
+def test_a_paired_row_of_unequal_groups_is_refused(tmp_path):
+    from noisefa.errors import ResultError
+
+    bad = {**row(paired_t(HIGH, LOW)), "n_b": 9}
+    write_stats(tmp_path, "fast_learning", [bad])
+    with pytest.raises(ResultError, match="paired test of 10 against 9"):
+        Results(tmp_path, ["fast_learning"]).stats("fast_learning")

@@ -214,3 +214,14 @@ def test_the_readme_opens_with_the_records_verdict_counts():
     assert summary_line(claims) in " ".join(section.split())  # however the line wraps
     for link in ("docs/record/claims.md", "docs/record/README.md"):
         assert f"]({link})" in section
+
+
+def test_the_committed_verdicts_follow_from_the_records_statistics_under_todays_rule():
+    """The record's claims.csv is what the written rule makes of the record's own
+    statistics and tables (`record --rederive`): a rule change re-derives the record."""
+    studies = sorted(p.stem for p in (RECORD / "stats").glob("*.csv"))
+    derived = evaluate_claims(RECORD, studies).set_index("id")["verdict"]
+    committed = pd.read_csv(RECORD / "claims.csv", keep_default_na=False).set_index("id")
+    assert derived.to_dict() == committed["verdict"].to_dict()
+    changes = (RECORD / "CHANGES.md").read_text()
+    assert summary_line(committed.reset_index()) in changes

@@ -21,6 +21,7 @@ The new record is assembled beside the old one and swapped in only when complete
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
@@ -40,7 +41,7 @@ from noisefa.catalogue import FIGURES, SECTIONS, TABLES
 from noisefa.cli.common import command_parser, log, run
 from noisefa.cli.results_index import paper_name
 from noisefa.errors import ResultError
-from noisefa.files import sha256
+from noisefa.files import sha256, write_csv
 
 from .sessions import git_commit, read_sessions
 
@@ -460,6 +461,110 @@ def write_record(results: Path, out: Path, sessions_file: Path) -> int:
     return size
 
 
+# --- re-deriving the verdicts of a record ----------------------------------------------
+
+
+def _why_changed(old: pd.Series, new: pd.Series) -> str:
+    """Which part of the verdict rule moved a claim (issue 33's rule, docs/methods.md)."""
+    if new["kind"] == "number":
+        if str(new["claim"]).split(",")[-1].strip().startswith("ΔACC"):
+            return (
+                "ΔACC is judged within ± half the paper's effect (at least 0.25 pp) by Welch "
+                "TOST, not within an absolute 1 pp by its point estimate"
+            )
+        return (
+            "Table S5 numbers need Welch TOST within ±1 pp (the point estimate within 1 pp "
+            "is not enough), and are contradicted only when the 95% CI lies wholly beyond it"
+        )
+    reasons = []
+    if old["test"] != new["test"]:
+        reasons.append(f"the claim's design: {new['test']} (was {old['test']})")
+    if ";" in str(new["p_holm"]):
+        count = len(str(new["p_holm"]).split(";"))
+        reasons.append(f"Holm adjustment over the claim's {count} rows decides")
+    elif str(new["p_holm"]) != str(old["p_holm"]):
+        reasons.append("Holm within the claim (not over the whole study, both tests)")
+    return "; ".join(reasons) or "the verdict rule (docs/methods.md, Verdicts)"
+
+
+def changes_markdown(old: pd.DataFrame, new: pd.DataFrame, commit: str) -> str:
+    merged = old.merge(new, on="id", suffixes=("_old", "_new"))
+    changed = merged[merged["verdict_old"] != merged["verdict_new"]]
+    lines = [
+        "# Changes to the record's verdicts",
+        "",
+        f"Re-derived by `python -m noisefa_pipeline.record --rederive` at commit `{commit}`",
+        "from the record's own statistics and tables (no network was trained again), under",
+        "the written verdict rule (`docs/methods.md`, Verdicts): each claim's declared",
+        "design picks its test (paired where seeds are shared), Holm over the claim's rows",
+        "decides, and Table S5 numbers are judged by Welch TOST within their margin.",
+        "",
+        f"- before: {summary_line(old)}",
+        f"- after: {summary_line(new)}",
+        f"- {len(changed)} verdicts changed:",
+        "",
+        "| claim | figure | was | now | why | now, in numbers |",
+        "|---|---|---|---|---|---|",
+    ]
+    for _, row in changed.iterrows():
+        old_row = row.rename(lambda c: c.removesuffix("_old"))
+        new_row = row.rename(lambda c: c.removesuffix("_new"))
+        lines.append(
+            f"| `{row['id']}` | {row['figure_new']} | {row['verdict_old']} | "
+            f"{row['verdict_new']} | {_escape(_why_changed(old_row, new_row))} | "
+            f"{_escape(str(row['reason_new']))} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def rederive(folder: Path) -> pd.DataFrame:
+    """The record's verdicts again, from its own statistics and tables, under today's
+    rule: claims.*, the gallery, PROVENANCE's verdict line, CHANGES.md and the manifest
+    are rewritten together (staged, then swapped in)."""
+    from noisefa.analysis.claims import evaluate_claims, to_html, to_markdown
+
+    problems = [p for p in record_problems(folder) if "ids differ" not in p]
+    if problems:
+        raise ResultError(f"{folder} is not a clean record:\n- " + "\n- ".join(problems))
+    old = pd.read_csv(folder / "claims.csv", keep_default_na=False)
+    studies = sorted(p.stem for p in (folder / "stats").glob("*.csv"))
+    new = evaluate_claims(folder, studies)
+    new = pd.read_csv(io.StringIO(new.to_csv(index=False)), keep_default_na=False)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        shutil.copytree(folder, staging, dirs_exist_ok=True)
+        write_csv(staging / "claims.csv", new)
+        (staging / "claims.md").write_text(to_markdown(new))
+        (staging / "claims.html").write_text(to_html(new))
+        figures = sorted(p.stem for p in (staging / "figures").glob("*.png"))
+        tables = sorted({p.stem for p in (staging / "tables").glob("*.md")})
+        (staging / "README.md").write_text(gallery_markdown(new, figures, tables))
+        provenance = (staging / "PROVENANCE.md").read_text()
+        provenance = re.sub(
+            r"- \*\*Verdicts:\*\* .*",
+            f"- **Verdicts:** {summary_line(new)} (re-derived from this record's statistics "
+            "under the written verdict rule; CHANGES.md lists every change)",
+            provenance,
+        )
+        (staging / "PROVENANCE.md").write_text(provenance)
+        commit = git_commit(folder)
+        (staging / "CHANGES.md").write_text(changes_markdown(old, new, commit))
+        listed = sorted(p for p in staging.rglob("*") if p.is_file() and p.name != MANIFEST)
+        (staging / MANIFEST).write_text(
+            "".join(f"{sha256(p)}  {p.relative_to(staging)}\n" for p in listed)
+        )
+        old_folder = folder.with_name(f".{folder.name}.old")
+        shutil.rmtree(old_folder, ignore_errors=True)
+        folder.rename(old_folder)
+        staging.rename(folder)
+        shutil.rmtree(old_folder, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    folder.chmod(0o755)
+    return new
+
+
 # --- checking a record -------------------------------------------------------------------
 
 
@@ -530,7 +635,17 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only check OUT: checksums, claim ids and the named commit",
     )
+    parser.add_argument(
+        "--rederive",
+        action="store_true",
+        help="judge OUT's claims again from its own statistics under today's verdict rule "
+        "(CHANGES.md lists what changed and why); nothing is retrained",
+    )
     args = parser.parse_args(argv)
+    if args.rederive:
+        new = rederive(args.out)
+        log(f"{args.out}: verdicts re-derived: {summary_line(new)}; see CHANGES.md")
+        return
     if args.check:
         problems = record_problems(args.out)
         if problems:

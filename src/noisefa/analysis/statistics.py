@@ -265,7 +265,14 @@ def welch_from_summary(
 ) -> dict:
     """Welch's t-test from summary statistics (scipy's ttest_ind_from_stats), with the
     difference a - b and its 95% confidence interval (Welch-Satterthwaite df)."""
-    out = {"diff": mean_a - mean_b, "p": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    out = {
+        "diff": mean_a - mean_b,
+        "p": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "se": np.nan,
+        "df": np.nan,
+    }
     if n_a < 2 or n_b < 2 or not (np.isfinite(sd_a) and np.isfinite(sd_b)):
         return out
     var_a, var_b = sd_a**2 / n_a, sd_b**2 / n_b
@@ -275,7 +282,13 @@ def welch_from_summary(
     res = stats.ttest_ind_from_stats(mean_a, sd_a, n_a, mean_b, sd_b, n_b, equal_var=False)
     df = se**4 / (var_a**2 / (n_a - 1) + var_b**2 / (n_b - 1))
     half = stats.t.ppf(0.975, df) * se
-    out.update(p=float(res.pvalue), ci_low=out["diff"] - half, ci_high=out["diff"] + half)
+    out.update(
+        p=float(res.pvalue),
+        ci_low=out["diff"] - half,
+        ci_high=out["diff"] + half,
+        se=float(se),
+        df=float(df),
+    )
     return out
 
 
