@@ -342,3 +342,13 @@ def test_a_paired_row_of_unequal_groups_is_refused(tmp_path):
     write_stats(tmp_path, "fast_learning", [bad])
     with pytest.raises(ResultError, match="paired test of 10 against 9"):
         Results(tmp_path, ["fast_learning"]).stats("fast_learning")
+
+
+def test_a_one_sided_claim_is_tested_one_sided(tmp_path):
+    """"No closer" (Fig 2g): a farther result shows the claim one-sided, though a
+    two-sided equivalence test calls the same difference beyond its margin."""
+    farther = paired_t(LOW, HIGH)  # a - b = -0.1: a is not above b
+    assert verdict_of(tmp_path, farther, "at_most", margin=0.05)["verdict"] == REPRODUCED
+    assert verdict_of(tmp_path, farther, "same", margin=0.05)["verdict"] == CONTRADICTED
+    closer = paired_t(HIGH, LOW)  # a - b = +0.1, wholly above +0.05
+    assert verdict_of(tmp_path, closer, "at_most", margin=0.05)["verdict"] == CONTRADICTED

@@ -77,6 +77,8 @@ def record_files(results: Path) -> dict[str, Path]:
         "claims.csv": results / "claims.csv",
         "results-README.md": results / "README.md",
     }
+    if (results / "claims.html").exists():
+        files["claims.html"] = results / "claims.html"
     for folder, pattern in (("tables", "*.*"), ("figures", "*.png"), ("stats", "*.csv")):
         for path in sorted((results / folder).glob(pattern)):
             files[f"{folder}/{path.name}"] = path

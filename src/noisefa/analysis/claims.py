@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from ..errors import ResultError
@@ -276,6 +277,25 @@ def judge(row, expect: str, alpha: float, margin: float | None = None) -> Judgem
         return Judgement(
             INCONCLUSIVE,
             f"difference {ci} not shown within ±{margin:g} (TOST P = {_fmt_p(p_tost)}); {n}",
+        )
+    if expect == "at_most":
+        # one-sided, as worded ("no closer", "no more than"): a - b <= margin
+        if margin is None:
+            raise ValueError("an 'at_most' claim needs a margin")
+        diff, low, high = _get(row, "diff"), _get(row, "ci_low"), _get(row, "ci_high")
+        se, df = _get(row, "se_diff"), _get(row, "df")
+        p_one = stats.t.cdf((diff - margin) / se, df) if se > 0 and df > 0 else np.nan
+        ci = _interval(diff, low, high)
+        if np.isfinite(p_one) and p_one < alpha:
+            return Judgement(
+                REPRODUCED,
+                f"difference {ci} shown below +{margin:g} (one-sided P = {_fmt_p(p_one)})",
+            )
+        if np.isfinite(low) and low > margin:
+            return Judgement(CONTRADICTED, f"difference {ci} lies wholly above +{margin:g}")
+        return Judgement(
+            INCONCLUSIVE,
+            f"difference {ci} not shown below +{margin:g} (one-sided P = {_fmt_p(p_one)}); {n}",
         )
     raise ValueError(f"unknown expectation {expect!r}")
 
