@@ -345,7 +345,7 @@ def test_a_paired_row_of_unequal_groups_is_refused(tmp_path):
 
 
 def test_a_one_sided_claim_is_tested_one_sided(tmp_path):
-    """"No closer" (Fig 2g): a farther result shows the claim one-sided, though a
+    """ "No closer" (Fig 2g): a farther result shows the claim one-sided, though a
     two-sided equivalence test calls the same difference beyond its margin."""
     farther = paired_t(LOW, HIGH)  # a - b = -0.1: a is not above b
     assert verdict_of(tmp_path, farther, "at_most", margin=0.05)["verdict"] == REPRODUCED

@@ -479,6 +479,8 @@ def _why_changed(old: pd.Series, new: pd.Series) -> str:
             "is not enough), and are contradicted only when the 95% CI lies wholly beyond it"
         )
     reasons = []
+    if "one-sided" in str(new["reason"]):
+        reasons.append("tested one-sided, as the claim is worded ('no closer')")
     if old["test"] != new["test"]:
         reasons.append(f"the claim's design: {new['test']} (was {old['test']})")
     if ";" in str(new["p_holm"]):
