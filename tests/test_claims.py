@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from noisefa.analysis.claims import (
+    CHECKS,
     CONTRADICTED,
     INCONCLUSIVE,
     NOT_RUN,
@@ -352,3 +353,33 @@ def test_a_one_sided_claim_is_tested_one_sided(tmp_path):
     assert verdict_of(tmp_path, farther, "same", margin=0.05)["verdict"] == CONTRADICTED
     closer = paired_t(HIGH, LOW)  # a - b = +0.1, wholly above +0.05
     assert verdict_of(tmp_path, closer, "at_most", margin=0.05)["verdict"] == CONTRADICTED
+
+
+def test_a_margin_states_its_power_and_an_underpowered_one_says_so(tmp_path):
+    """Fig 1e per neuron: 100 neurons at sd 17 degrees cannot show +-2 degrees (TOST power
+    ~0); per network (10 networks, sd 2.6) +-3 degrees has 90%."""
+    from noisefa.analysis.claims import margin_power
+
+    neurons = {"n_a": 100, "se_diff": 17.3 / 10, "test": "one-sample t"}
+    assert margin_power(neurons, 2.0, 0.05)[0] < 0.05
+    networks = {"n_a": 10, "se_diff": 2.64 / np.sqrt(10), "test": "one-sample t"}
+    assert margin_power(networks, 3.0, 0.05)[0] == pytest.approx(0.90, abs=0.02)
+    found = verdict_of(tmp_path, one_sample_t(RNG.normal(91.5, 17.3, 100), 90.0), "same", 2.0)
+    assert "underpowered by design" in found["reason"]
+
+
+def test_fig4b_near_chance_can_fail_on_an_untrained_network(tmp_path):
+    """The redesigned Fig 4b claim (each network's mean |read-out - 1/10|, one-sided
+    below 0.03) passes for noise-trained networks and fails for untrained ones, which the
+    old test (the mean read-out, 1/10 by construction) could not tell apart."""
+    claim = next(c for c in paper_claims()["claims"] if c["id"] == "fig4b-trained-chance")
+    spec = claim["check"]
+    trained = RNG.normal(0.023, 0.001, 10)
+    untrained = RNG.normal(0.090, 0.009, 10)
+    for group_b, expected in ((trained, REPRODUCED), (untrained, CONTRADICTED)):
+        result = paired_t(untrained, group_b)
+        write_stats(
+            tmp_path, "spectrum", [row(result, figure="fig4b", measure=spec["where"]["measure"])]
+        )
+        found = CHECKS["summary_test"](spec, Results(tmp_path, ["spectrum"]), 0.05)
+        assert found["verdict"] == expected, found

@@ -236,7 +236,63 @@ def _power_clause(row) -> tuple[str, float]:
     return f"~{int(needed)} {_unit(row)} {per}needed for 80% power", needed
 
 
+def margin_power(row, margin: float, alpha: float, two_sided: bool = True) -> tuple[float, float]:
+    """A-priori power of the margin test at this row's n when the true difference is 0
+    (statsmodels' t-test power; the row's own spread as the planning value), and the n
+    per group that would give 80%. TOST at difference 0 passes when both one-sided tests
+    do: power = 2 x one-sided power - 1."""
+    from statsmodels.stats.power import TTestIndPower, TTestPower
+
+    n, se = _get(row, "n_a"), _get(row, "se_diff")
+    if not (np.isfinite(n) and np.isfinite(se) and se > 0 and n > 1):
+        return np.nan, np.nan
+    independent = np.isfinite(_get(row, "n_b")) and str(row.get("test", "")).startswith(
+        "independent"
+    )
+    solver = TTestIndPower() if independent else TTestPower()
+    sd = se * np.sqrt(n / 2) if independent else se * np.sqrt(n)
+    effect = margin / sd
+    one = (
+        solver.power(effect_size=effect, nobs1=n, alpha=alpha, alternative="larger")
+        if (independent)
+        else solver.power(effect_size=effect, nobs=n, alpha=alpha, alternative="larger")
+    )
+    power = max(0.0, 2 * one - 1) if two_sided else one
+    target = 0.9 if two_sided else 0.8  # TOST 80% <=> each one-sided test 90%
+    import warnings
+
+    with warnings.catch_warnings():  # a root finder that gives up returns nan: fine here
+        warnings.simplefilter("ignore")
+        try:
+            needed = float(
+                solver.solve_power(
+                    effect_size=effect, alpha=alpha, power=target, alternative="larger"
+                )
+            )
+        except (ValueError, RuntimeError):
+            needed = np.nan
+    return float(power), needed
+
+
+def _with_power(judged: Judgement, row, margin: float, alpha: float, two_sided: bool):
+    power, needed = margin_power(row, margin, alpha, two_sided)
+    if not np.isfinite(power):
+        return judged
+    text = f"a-priori power at n = {_n_text(row)}: {power:.0%}"
+    if power < 0.8:
+        text += f" (underpowered by design; 80% needs ~{int(np.ceil(needed))} per group)"
+    return Judgement(judged.verdict, f"{judged.reason}; {text}", judged.n_needed)
+
+
 def judge(row, expect: str, alpha: float, margin: float | None = None) -> Judgement:
+    """One result row against one expectation; margin claims state their power."""
+    judged = _judge(row, expect, alpha, margin)
+    if expect in ("same", "at_most") and margin is not None:
+        return _with_power(judged, row, margin, alpha, two_sided=expect == "same")
+    return judged
+
+
+def _judge(row, expect: str, alpha: float, margin: float | None = None) -> Judgement:
     """One result row against one expectation (higher / lower / different / same)."""
     p = _get(row, "p")
     if not np.isfinite(p):
@@ -509,8 +565,37 @@ def check_compute_budget_optimum(spec: dict, results: Results, alpha: float) -> 
     }
 
 
+def check_summary_test(spec: dict, results: Results, alpha: float) -> dict:
+    """A one-sample test of one group of a statistics row against a reference, from the
+    row's summary (mean, sd, n of that group: exact for a t-test). It lets a claim test
+    the unit it is about (networks, not the neurons of one network) from rows the study
+    already writes."""
+    match = matching_rows(spec, results)
+    if match.rows is None:
+        return {"verdict": NOT_RUN, "reason": match.missing}
+    source = match.rows.iloc[0]
+    g = spec["group"]
+    mean, sd, n = _get(source, f"mean_{g}"), _get(source, f"sd_{g}"), _get(source, f"n_{g}")
+    ref = float(spec["reference"])
+    se = sd / np.sqrt(n)
+    diff, df = mean - ref, n - 1
+    half = stats.t.ppf(0.975, df) * se
+    p = 2 * stats.t.sf(abs(diff) / se, df) if se > 0 else (0.0 if diff else 1.0)
+    row = {
+        **{k: source[k] for k in ("figure", "unit", "measure") if k in source},
+        "test": "one-sample t (from the row's summary)",
+        "n_a": n, "mean_a": mean, "mean_b": ref, "diff": diff, "se_diff": se, "df": df,
+        "ci_low": diff - half, "ci_high": diff + half, "p": p,
+    }  # fmt: skip
+    rows = pd.DataFrame([row])
+    found = judge_rows(rows, spec, alpha)
+    label = f"{spec['group_label']}: " if "group_label" in spec else ""
+    return {**found, "ours": f"{label}{mean:.4g} vs {ref:g} (n = {int(n)})"}
+
+
 CHECKS = {
     "test": check_test,
+    "summary_test": check_summary_test,
     "auc_gap_fraction": check_auc_gap_fraction,
     "compute_budget_optimum": check_compute_budget_optimum,
 }
