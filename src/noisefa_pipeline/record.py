@@ -479,6 +479,12 @@ def _why_changed(old: pd.Series, new: pd.Series) -> str:
             "is not enough), and are contradicted only when the 95% CI lies wholly beyond it"
         )
     reasons = []
+    if "from the row's summary" in str(new["test"]):
+        reasons.append(
+            "redesigned so that its test can pass and fail: one test per network, from the "
+            "study's network-level row (docs/methods.md, Margins)"
+        )
+        return "; ".join(reasons)
     if "one-sided" in str(new["reason"]):
         reasons.append("tested one-sided, as the claim is worded ('no closer')")
     if old["test"] != new["test"]:
@@ -518,6 +524,24 @@ def changes_markdown(old: pd.DataFrame, new: pd.DataFrame, commit: str) -> str:
             f"{row['verdict_new']} | {_escape(_why_changed(old_row, new_row))} | "
             f"{_escape(str(row['reason_new']))} |"
         )
+    retested = merged[
+        (merged["verdict_old"] == merged["verdict_new"])
+        & (merged["kind_new"] == "claim")
+        & (merged["test_old"] != merged["test_new"])
+    ]
+    if len(retested):
+        lines += [
+            "",
+            f"{len(retested)} claims are tested differently with the same verdict:",
+            "",
+            "| claim | verdict | test then | test now | now, in numbers |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{r['id']}` | {r['verdict_new']} | {r['test_old']} | {r['test_new']} | "
+            f"{_escape(str(r['reason_new']))} |"
+            for _, r in retested.iterrows()
+        ]
     return "\n".join(lines) + "\n"
 
 
