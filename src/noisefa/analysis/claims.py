@@ -593,8 +593,151 @@ def check_summary_test(spec: dict, results: Results, alpha: float) -> dict:
     return {**found, "ours": f"{label}{mean:.4g} vs {ref:g} (n = {int(n)})"}
 
 
+# -- claims across the cells of Table S5 (summary statistics: mean, sd, n per cell) ------
+
+PAPER_DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100", "stl10")  # Table S5's
+
+
+def _cells(results: Results, row_label: str) -> pd.DataFrame | None:
+    table = results.accuracy_table() if "benchmark" in results.enabled else None
+    if table is None:
+        return None
+    cells = table[
+        (table["row"] == row_label)
+        & table["dataset"].isin(PAPER_DATASETS)
+        & (table["status"] == "measured")
+        & (table["n"] >= 2)
+    ]
+    return cells if len(cells) else None
+
+
+def _pooled(diffs: np.ndarray, ses: np.ndarray) -> dict:
+    """Random-effects summary (DerSimonian-Laird, statsmodels) of per-cell differences."""
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    res = combine_effects(diffs, ses**2, method_re="dl")
+    est, se = float(res.mean_effect_re), float(res.sd_eff_w_re)
+    z = est / se if se > 0 else np.inf
+    return {
+        "diff": est,
+        "ci_low": est - 1.96 * se,
+        "ci_high": est + 1.96 * se,
+        "p": float(2 * stats.norm.sf(abs(z))),
+        "se_diff": se,
+    }
+
+
+def check_pooled_delta(spec: dict, results: Results, alpha: float) -> dict:
+    """An effect claimed across cells ("noise helps everywhere"): the random-effects mean
+    of the cells' ΔACC (each cell's mean and its SE), beside a sign test of how many
+    cells are positive. Per-cell tests at n = 3 are weak; the pooled test is not."""
+    cells = _cells(results, ROWS["delta"])
+    if cells is None:
+        return {"verdict": NOT_RUN, "reason": results.absent("benchmark")}
+    se = cells["sd"].to_numpy() / np.sqrt(cells["n"].to_numpy())
+    pooled = _pooled(cells["mean"].to_numpy(), se)
+    positive = int((cells["mean"] > 0).sum())
+    sign = stats.binomtest(positive, len(cells), 0.5, alternative="greater")
+    row = {**pooled, "n_a": len(cells), "mean_a": pooled["diff"], "test": "random effects"}
+    judged = judge(row, "higher", alpha)
+    return {
+        "ours": f"pooled ΔACC {pooled['diff']:.2f} pp over {len(cells)} cells; "
+        f"{positive} of {len(cells)} positive (sign test P = {_fmt_p(sign.pvalue)})",
+        "test": "random-effects mean of the cells' ΔACC (DerSimonian-Laird); sign test",
+        "n": f"{len(cells)} cells",
+        "difference": _interval(pooled["diff"], pooled["ci_low"], pooled["ci_high"]),
+        "p": _fmt_p(pooled["p"]),
+        "verdict": judged.verdict,
+        "reason": judged.reason,
+    }
+
+
+def _welch_cells(a: pd.Series, b: pd.Series) -> dict:
+    return welch_from_summary(a["mean"], a["sd"], int(a["n"]), b["mean"], b["sd"], int(b["n"]))
+
+
+def check_complexity(spec: dict, results: Results, alpha: float) -> dict:
+    """ "More pronounced as task complexity increased": ΔACC of each dataset against the
+    next simpler one in the paper's order, each pooled over depths (random effects), Holm
+    over the pairs; every step must rise."""
+    cells = _cells(results, ROWS["delta"])
+    if cells is None:
+        return {"verdict": NOT_RUN, "reason": results.absent("benchmark")}
+    order = [d for d in PAPER_DATASETS if d in set(cells["dataset"])]
+    rows, parts = [], []
+    for simpler, harder in zip(order, order[1:], strict=False):
+        diffs, ses = [], []
+        for depth in sorted(set(cells["depth"])):
+            pair = [
+                cells[(cells["dataset"] == d) & (cells["depth"] == depth)]
+                for d in (harder, simpler)
+            ]
+            if all(len(x) for x in pair):
+                w = _welch_cells(pair[0].iloc[0], pair[1].iloc[0])
+                if np.isfinite(w["se"]):
+                    diffs.append(w["diff"])
+                    ses.append(w["se"])
+        if diffs:
+            pooled = _pooled(np.array(diffs), np.array(ses))
+            rows.append(
+                {**pooled, "n_a": len(diffs), "mean_a": pooled["diff"], "test": "random effects"}
+            )
+            parts.append(
+                f"{DATASET_TITLES[harder]} - {DATASET_TITLES[simpler]}: {pooled['diff']:+.2f} pp"
+            )
+    if not rows:
+        return {"verdict": NOT_RUN, "reason": "fewer than two datasets measured"}
+    frame = family_holm(pd.DataFrame(rows))
+    judged = combine(
+        [judge({**r, "p": r["p_family"]}, "higher", alpha) for _, r in frame.iterrows()]
+    )
+    return {
+        "ours": "; ".join(parts) + " (ΔACC, pooled over depths)",
+        "test": "Welch per depth, random-effects over depths, Holm over the dataset steps",
+        "n": f"{len(rows)} steps",
+        "difference": _join(frame, lambda r: _interval(r["diff"], r["ci_low"], r["ci_high"])),
+        "p": _join(frame, lambda r: _fmt_p(r["p"])),
+        "p_holm": _join(frame, lambda r: _fmt_p(r["p_family"])),
+        "verdict": judged.verdict,
+        "reason": judged.reason,
+    }
+
+
+def check_comparable_to_bp(spec: dict, results: Results, alpha: float) -> dict:
+    """ "Comparable to backpropagation": FA after noise against BP in each dataset's
+    2-layer cell (Table 1), Welch TOST within the Table S5 margin, every dataset."""
+    fa, bp = _cells(results, ROWS["fa_noise"]), _cells(results, ROWS["bp"])
+    if fa is None or bp is None:
+        return {"verdict": NOT_RUN, "reason": results.absent("benchmark")}
+    margin, judged, parts = spec["margin"], [], []
+    for dataset in [d for d in PAPER_DATASETS if d in set(fa["dataset"])]:
+        a = fa[(fa["dataset"] == dataset) & (fa["depth"] == spec["depth"])]
+        b = bp[(bp["dataset"] == dataset) & (bp["depth"] == spec["depth"])]
+        if not (len(a) and len(b)):
+            continue
+        w = _welch_cells(a.iloc[0], b.iloc[0])
+        row = {"diff": w["diff"], "ci_low": w["ci_low"], "ci_high": w["ci_high"], "p": w["p"],
+               "se_diff": w["se"], "df": w["df"], "n_a": a.iloc[0]["n"], "n_b": b.iloc[0]["n"],
+               "test": "independent Welch"}  # fmt: skip
+        judged.append(_judge(row, "same", alpha, margin))
+        parts.append(f"{DATASET_TITLES[dataset]} {w['diff']:+.2f} pp")
+    if not judged:
+        return {"verdict": NOT_RUN, "reason": "no 2-layer cells measured"}
+    outcome = combine(judged)
+    return {
+        "ours": "FA w/ - BP: " + "; ".join(parts),
+        "test": f"Welch TOST within ±{margin:g} pp per dataset",
+        "n": "3+3 per dataset",
+        "verdict": outcome.verdict,
+        "reason": outcome.reason,
+    }
+
+
 CHECKS = {
     "test": check_test,
+    "pooled_delta": check_pooled_delta,
+    "complexity": check_complexity,
+    "comparable_to_bp": check_comparable_to_bp,
     "summary_test": check_summary_test,
     "auc_gap_fraction": check_auc_gap_fraction,
     "compute_budget_optimum": check_compute_budget_optimum,
@@ -796,6 +939,23 @@ def power_note(networks: dict[str, int]) -> str:
     )
 
 
+def independence_note(frame: pd.DataFrame) -> str:
+    """How many claims are independent evidence, and how many result rows they read."""
+    restating = [c["id"] for c in paper_claims()["claims"] if c.get("restates")]
+    delta = frame["id"].str.endswith("-delta") & (frame["kind"] == "number")
+    independent = len(frame) - len(restating) - int(delta.sum())
+    rows = 0
+    for value in frame["p_holm"].astype(str):  # one p per result row a claim read
+        rows += len([x for x in value.split(";") if x.strip()])
+    rows += int((frame["kind"] == "number").sum() - (frame["verdict"] == NOT_RUN).sum())
+    return (
+        f"Of the {len(frame)} claims, {independent} are independent evidence: "
+        f"{len(restating)} restate another claim's result ({', '.join(restating)}), and the "
+        f"{int(delta.sum())} ΔACC numbers of Table S5 are differences of its FA numbers. "
+        f"The claims read {rows} result rows."
+    )
+
+
 def header(frame: pd.DataFrame, networks: dict[str, int] | None = None) -> list[str]:
     spec = paper_claims()
     qualitative = frame[frame["kind"] == "claim"]
@@ -803,6 +963,7 @@ def header(frame: pd.DataFrame, networks: dict[str, int] | None = None) -> list[
     lines = [
         f"**{summary_line(frame)}.** Qualitative claims: {summary_line(qualitative)}; "
         f"Table S5 numbers: {summary_line(cells)}.",
+        independence_note(frame),
     ]
     note = power_note(networks or {})
     if note:
