@@ -511,7 +511,7 @@ def changes_markdown(old: pd.DataFrame, new: pd.DataFrame, commit: str) -> str:
         "",
         f"- before: {summary_line(old)}",
         f"- after: {summary_line(new)}",
-        f"- {len(changed)} verdicts changed:",
+        f"- {len(changed)} verdicts of the first {len(old)} claims changed:",
         "",
         "| claim | figure | was | now | why | now, in numbers |",
         "|---|---|---|---|---|---|",
@@ -524,6 +524,21 @@ def changes_markdown(old: pd.DataFrame, new: pd.DataFrame, commit: str) -> str:
             f"{row['verdict_new']} | {_escape(_why_changed(old_row, new_row))} | "
             f"{_escape(str(row['reason_new']))} |"
         )
+    added = new[~new["id"].isin(old["id"])]
+    if len(added):
+        lines += [
+            "",
+            f"{len(added)} statements of the paper became claims (its words in "
+            "`paper_claims.yaml`):",
+            "",
+            "| claim | figure | verdict | ours | why |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{r['id']}` | {r['figure']} | {r['verdict']} | {_escape(str(r['ours']))} | "
+            f"{_escape(str(r['reason']) or '-')} |"
+            for _, r in added.iterrows()
+        ]
     retested = merged[
         (merged["verdict_old"] == merged["verdict_new"])
         & (merged["kind_new"] == "claim")
