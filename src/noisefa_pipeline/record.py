@@ -445,22 +445,28 @@ def write_record(results: Path, out: Path, sessions_file: Path) -> int:
         tables = sorted({p.stem for p in (staging / "tables").glob("*.md")})
         (staging / "README.md").write_text(gallery_markdown(claims, figures, tables))
         (staging / "PROVENANCE.md").write_text(provenance_markdown(results, claims, sessions))
-        listed = sorted(p for p in staging.rglob("*") if p.is_file())
-        (staging / MANIFEST).write_text(
-            "".join(f"{sha256(p)}  {p.relative_to(staging)}\n" for p in listed)
-        )
         size = sum(p.stat().st_size for p in staging.rglob("*") if p.is_file())
-        old = out.with_name(f".{out.name}.old")
-        if out.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-        staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    out.chmod(0o755)  # mkdtemp makes it owner-only
     return size
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Write the manifest of a complete staged record, then put it in `out`'s place (the
+    old record goes only once the new one is there)."""
+    listed = sorted(p for p in staging.rglob("*") if p.is_file() and p.name != MANIFEST)
+    (staging / MANIFEST).write_text(
+        "".join(f"{sha256(p)}  {p.relative_to(staging)}\n" for p in listed)
+    )
+    old = out.with_name(f".{out.name}.old")
+    if out.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+    out.chmod(0o755)  # mkdtemp makes it owner-only
 
 
 # --- re-deriving the verdicts of a record ----------------------------------------------
