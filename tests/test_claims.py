@@ -383,3 +383,16 @@ def test_fig4b_near_chance_can_fail_on_an_untrained_network(tmp_path):
         )
         found = CHECKS["summary_test"](spec, Results(tmp_path, ["spectrum"]), 0.05)
         assert found["verdict"] == expected, found
+
+
+def test_a_contrast_of_two_rows_tests_their_differences_against_each_other(tmp_path):
+    big = paired_t(HIGH, LOW)  # +0.1
+    small = paired_t(HIGH, HIGH - 0.02 + RNG.normal(0, 0.001, 10))  # +0.02
+    write_stats(tmp_path, "trajectory", [row(big, comparison="x"), row(small, comparison="y")])
+    spec = {"study": "trajectory", "design": "paired", "first": {"comparison": "x"},
+            "second": {"comparison": "y"}, "labels": ["x", "y"], "expect": "higher"}  # fmt: skip
+    results = Results(tmp_path, ["trajectory"])
+    assert CHECKS["contrast"](spec, results, 0.05)["verdict"] == REPRODUCED
+    assert CHECKS["contrast"]({**spec, "expect": "lower"}, results, 0.05)["verdict"] == (
+        CONTRADICTED
+    )

@@ -733,8 +733,43 @@ def check_comparable_to_bp(spec: dict, results: Results, alpha: float) -> dict:
     }
 
 
+def check_contrast(spec: dict, results: Results, alpha: float) -> dict:
+    """Two rows' differences against each other ("more when noise comes first"): the
+    first row's a - b minus the second's, with their standard errors combined (the two
+    are different networks, so the contrast is independent)."""
+    found = []
+    for where in (spec["first"], spec["second"]):
+        match = matching_rows({**spec, "where": where}, results)
+        if match.rows is None:
+            return {"verdict": NOT_RUN, "reason": match.missing}
+        found.append(match.rows.iloc[0])
+    first, second = found
+    diff = _get(first, "diff") - _get(second, "diff")
+    se = float(np.hypot(_get(first, "se_diff"), _get(second, "se_diff")))
+    df = min(_get(first, "df"), _get(second, "df"))
+    half = stats.t.ppf(0.975, df) * se
+    row = {
+        "diff": diff, "se_diff": se, "df": df, "ci_low": diff - half, "ci_high": diff + half,
+        "p": float(2 * stats.t.sf(abs(diff) / se, df)), "n_a": _get(first, "n_a"),
+        "n_b": _get(second, "n_a"), "mean_a": _get(first, "diff"),
+        "mean_b": _get(second, "diff"), "test": "contrast of two paired differences",
+    }  # fmt: skip
+    judged = judge(row, spec["expect"], alpha)
+    return {
+        "ours": f"{spec['labels'][0]} {_get(first, 'diff'):+.3f} vs "
+        f"{spec['labels'][1]} {_get(second, 'diff'):+.3f}",
+        "test": row["test"],
+        "n": _n_text(row),
+        "difference": _interval(diff, row["ci_low"], row["ci_high"]),
+        "p": _fmt_p(row["p"]),
+        "verdict": judged.verdict,
+        "reason": judged.reason,
+    }
+
+
 CHECKS = {
     "test": check_test,
+    "contrast": check_contrast,
     "pooled_delta": check_pooled_delta,
     "complexity": check_complexity,
     "comparable_to_bp": check_comparable_to_bp,
