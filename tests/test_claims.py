@@ -136,7 +136,7 @@ def test_the_report_opens_with_counts_and_says_when_it_is_underpowered(tmp_path)
     frame = evaluate_claims(tmp_path, [])
     text = to_markdown(frame, {"fast_learning": 3, "benchmark": 3})
     first = text.splitlines()[2]
-    assert first.startswith("**0 reproduced, 0 contradicted, 0 inconclusive, 127 not run")
+    assert first.startswith("**0 reproduced, 0 contradicted, 0 inconclusive, 128 not run")
     assert "fewer networks than the paper in 1 studies (fast_learning 3 of 10)" in text
     assert "PRESET=offline" in text
     assert "fewer networks" not in to_markdown(frame, {"fast_learning": 10})
