@@ -64,3 +64,11 @@ def test_slots_are_named_by_gpu_uuid_so_allocations_do_not_collide(tmp_path):
     second = gpus.claim_slot(["GPU-cccc"], 1, tmp_path)
     assert first is not None and second is not None
     assert first[0] == second[0] == 0
+
+
+def test_the_gpus_a_job_was_granted(monkeypatch):
+    monkeypatch.delenv(gpus.LIMIT_ENV, raising=False)
+    assert gpus.granted(1) == 1 and gpus.granted(0, "gpu:a100:2") == 2
+    assert gpus.granted(0, "gpu") == 1
+    gpus.set_limit(0)  # `--resources gpu=0`: a shadowed job recomputing gpu=1 gets none
+    assert gpus.granted(1) == 0

@@ -31,6 +31,28 @@ LOCKS_ENV = "NOISEFA_GPU_LOCKS"
 _held: list[IO] = []  # the claimed slot's lock file, open for the process's lifetime
 
 
+LIMIT_ENV = "NOISEFA_GPU_LIMIT"
+
+
+def set_limit(gpus: int) -> None:
+    """Record `--resources gpu=N` of the main Snakemake process for the processes it
+    starts: a job Snakemake runs in a subprocess (shadow rules) recomputes its resources
+    without that cap, and would otherwise claim a GPU the scheduler never granted."""
+    os.environ[LIMIT_ENV] = str(int(gpus))
+
+
+def granted(gpu: int | str | None, gres: str = "") -> int:
+    """GPUs a job was granted: its `gpu` resource (capped by `set_limit`), or the count
+    in a SLURM gres string ("gpu:1", "gpu:a100:2")."""
+    count = int(gpu or 0)
+    if os.environ.get(LIMIT_ENV, "").isdigit():
+        count = min(count, int(os.environ[LIMIT_ENV]))
+    if gres.startswith("gpu"):
+        last = gres.split(":")[-1]
+        count = max(count, int(last) if last.isdigit() else 1)
+    return count
+
+
 def lock_dir() -> Path:
     return Path(os.environ.get(LOCKS_ENV, Path(tempfile.gettempdir()) / "noisefa-gpu-locks"))
 

@@ -33,7 +33,7 @@ TREE = results_tree.tree_for(config, workflow.overwrite_configfiles)
 os.environ[results_tree.ENV] = TREE
 config["results"] = TREE  # the report's text includes the tree's claims from here
 
-from noisefa import cost, paths, plan  # noqa: E402
+from noisefa import cost, gpus, paths, plan  # noqa: E402
 from noisefa.captions import render_caption  # noqa: E402
 from noisefa.catalogue import EVALUATED, FIGURES, SECTIONS  # noqa: E402
 from noisefa.data import availability  # noqa: E402
@@ -340,20 +340,16 @@ def gpu_request(rule):
 # Snakemake runs in a subprocess (shadow rules) recomputes its resources without that
 # cap, and would otherwise claim a GPU the main process never granted.
 if workflow.is_main_process and "gpu" in workflow.global_resources:
-    os.environ["NOISEFA_GPU_LIMIT"] = str(workflow.global_resources["gpu"].value)
+    gpus.set_limit(workflow.global_resources["gpu"].value)
 
 
 def compute_flags(wildcards, resources):
     """The training CLIs' --gpus (granted as `gpu` or in a gres string such as
     "gpu:a100:2") and --cpu-fallback (config compute.cpu_fallback)."""
-    gpus = int(getattr(resources, "gpu", 0) or 0)
-    if os.environ.get("NOISEFA_GPU_LIMIT", "").isdigit():
-        gpus = min(gpus, int(os.environ["NOISEFA_GPU_LIMIT"]))
-    gres = str(getattr(resources, "gres", "") or "")
-    if gres.startswith("gpu"):
-        count = gres.split(":")[-1]
-        gpus = max(gpus, int(count) if count.isdigit() else 1)
-    return f"--gpus {gpus}" + (" --cpu-fallback" * config["compute"]["cpu_fallback"])
+    granted = gpus.granted(
+        getattr(resources, "gpu", 0), str(getattr(resources, "gres", "") or "")
+    )
+    return f"--gpus {granted}" + (" --cpu-fallback" * config["compute"]["cpu_fallback"])
 
 
 def cluster_runtime(rule):
