@@ -67,3 +67,26 @@ def test_the_workflow_refuses_to_add_to_a_tree_made_with_another_configuration(t
     assert f"{tree} was made with another configuration" in out
     assert "pretraining.samples: 500000 -> 20000" in out and "more" in out
     assert json.loads((tree / "configuration.json").read_text()) == made
+
+
+def test_a_key_added_to_the_schema_at_its_default_keeps_the_tree(tmp_path):
+    """A tree made before a key existed is the same configuration when that key sits at
+    its default; at any other value it is refused. The record is brought up to date."""
+    tree = str(tmp_path / "quick")
+    old = {"studies": {"wbt_init": {"epochs": 20}}, "data": {}}
+    results_tree.check_or_record(tree, old, ["quick.yaml"], REPO)
+
+    def with_defaults(recorded: dict) -> dict:  # the schema's default for the new key
+        recorded["studies"]["wbt_init"].setdefault("alignment_probe", 1024)
+        return recorded
+
+    grown = {"studies": {"wbt_init": {"epochs": 20, "alignment_probe": 1024}}, "data": {}}
+    record = results_tree.check_or_record(
+        tree, grown, ["quick.yaml"], REPO, with_defaults=with_defaults
+    )
+    assert record["hash"] == results_tree.config_hash(grown)
+    assert record["keys_added"] == ["studies.wbt_init.alignment_probe: (absent) -> 1024"]
+    assert results_tree.read_record(tree)["hash"] == record["hash"]
+    other = {"studies": {"wbt_init": {"epochs": 20, "alignment_probe": 8}}, "data": {}}
+    with pytest.raises(ConfigError, match="alignment_probe: 1024 -> 8"):
+        results_tree.check_or_record(tree, other, ["quick.yaml"], REPO, with_defaults=with_defaults)

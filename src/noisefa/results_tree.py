@@ -6,8 +6,10 @@ files given on the command line (`--configfile config/presets/quick.yaml` ->
 given outright with `--config results=<folder>`. The tree records the configuration
 it was made with in `configuration.json` (the merged config, its hash, the config files,
 the commit); a run whose configuration hashes differently is refused before anything
-is written, with the keys that differ and how to proceed. The report, the record and
-the cost model read the configuration from the tree, never from their command line.
+is written, with the keys that differ and how to proceed. A key added to the schema
+since the tree was made, at its default, does not make another configuration. The
+report, the record and the cost model read the configuration from the tree, never from
+their command line.
 
 The hash leaves out what cannot change a number: where the data comes from (`data`:
 mirrors, downloads; every file is checked against torchvision's MD5s), the tree's own
@@ -17,11 +19,13 @@ run's summary).
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ConfigError
@@ -126,23 +130,43 @@ def mismatch_message(tree: str, record: dict, config: dict, configfiles: list) -
 
 
 def check_or_record(
-    tree: str, config: dict, configfiles: list | None, repo: Path, write: bool = True
+    tree: str,
+    config: dict,
+    configfiles: list | None,
+    repo: Path,
+    write: bool = True,
+    with_defaults: Callable[[dict], dict] | None = None,
 ) -> dict:
     """The tree's record after checking `config` against it (ConfigError naming the keys
-    that differ); a tree without one gets it now (when `write`)."""
+    that differ); a tree without one gets it now (when `write`).
+
+    `with_defaults` fills today's schema defaults into a copy of a configuration: a tree
+    made before a key existed, whose configuration with that key at its default is this
+    run's, is the same configuration. Its record is brought up to date (when `write`);
+    Snakemake reruns the jobs whose parameters the new key changed."""
     files = [str(f) for f in configfiles or []]
     record = read_record(tree)
     if record is not None:
-        if record["hash"] != config_hash(config):
+        if record["hash"] == config_hash(config):
+            return record
+        grown = with_defaults(copy.deepcopy(record["config"])) if with_defaults else None
+        if grown is None or config_hash(grown) != config_hash(config):
             raise ConfigError(mismatch_message(tree, record, config, files))
-        return record
-    record = {
-        "hash": config_hash(config),
-        "configfiles": files,
-        "config": hashed_part(config),
-        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "commit": git_commit(repo),
-    }
+        added = differences(hashed_part(record["config"]), hashed_part(config))
+        record = {
+            **record,
+            "hash": config_hash(config),
+            "config": hashed_part(config),
+            "keys_added": [*record.get("keys_added", []), *added],
+        }
+    else:
+        record = {
+            "hash": config_hash(config),
+            "configfiles": files,
+            "config": hashed_part(config),
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "commit": git_commit(repo),
+        }
     if write:
         from .files import write_json  # numpy/pandas only when a record is written
 

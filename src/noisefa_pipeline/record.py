@@ -566,6 +566,27 @@ def changes_markdown(old: pd.DataFrame, new: pd.DataFrame, commit: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def first_verdicts(folder: Path) -> str:
+    """claims.csv as the record's run first committed it (v1): CHANGES.md always lists
+    what changed since then, however often the verdicts are re-derived."""
+    path = (folder / "claims.csv").resolve()
+    found = subprocess.run(
+        ["git", "-C", str(folder), "log", "--diff-filter=A", "--format=%H", "--", str(path)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    first = found.stdout.split()[-1:] if found.returncode == 0 else []
+    if not first:
+        return (folder / "claims.csv").read_text()  # not committed yet: the file is v1
+    root = subprocess.run(
+        ["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True
+    ).stdout.strip()
+    relative = path.relative_to(Path(root).resolve())
+    return subprocess.run(
+        ["git", "-C", str(folder), "show", f"{first[0]}:{relative}"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+
 def rederive(folder: Path) -> pd.DataFrame:
     """The record's verdicts again, from its own statistics and tables, under today's
     rule: claims.*, the gallery, PROVENANCE's verdict line, CHANGES.md and the manifest
@@ -575,10 +596,18 @@ def rederive(folder: Path) -> pd.DataFrame:
     problems = [p for p in record_problems(folder) if "ids differ" not in p]
     if problems:
         raise ResultError(f"{folder} is not a clean record:\n- " + "\n- ".join(problems))
-    old = pd.read_csv(folder / "claims.csv", keep_default_na=False)
+    old = pd.read_csv(io.StringIO(first_verdicts(folder)), keep_default_na=False)
     studies = sorted(p.stem for p in (folder / "stats").glob("*.csv"))
     new = evaluate_claims(folder, studies)
     new = pd.read_csv(io.StringIO(new.to_csv(index=False)), keep_default_na=False)
+    unmeasured = (
+        ~new["id"].isin(old["id"])
+        & (new["verdict"] == "not run")
+        & (new["reason"] == "no matching result in this configuration")
+    )
+    new.loc[unmeasured, "reason"] = (
+        "not in this record's statistics: the measure was added after its run"
+    )
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         shutil.copytree(folder, staging, dirs_exist_ok=True)

@@ -314,7 +314,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(code)
     claims = Path(tree) / "claims.md"
     if claims.is_file():
-        say(f"Claims: {claims}  ({claims.read_text().splitlines()[2].strip('*')[:120]})")
+        counts = claims.read_text().splitlines()[2].split("**")  # the bold verdict counts
+        say(f"Claims: {claims}  {counts[1] if len(counts) > 1 else ''}")
     if args.report:
         report = Path(tree) / "report.html"
         done = subprocess.run([*command, "--report", str(report)], capture_output=True, text=True)

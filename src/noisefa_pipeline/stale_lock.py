@@ -109,7 +109,10 @@ def clear_if_stale(snakemake_args: list[str]) -> bool:
         )
         return False
     log(f"removing the lock left by an interrupted run: {why}")
-    subprocess.run([*snakemake_args, "--unlock"], check=True, stdout=subprocess.DEVNULL)
+    unlock = subprocess.run([*snakemake_args, "--unlock"], stdout=subprocess.DEVNULL)
+    if unlock.returncode:  # Snakemake has said why (a refused configuration, say)
+        log("the lock was not removed: Snakemake refused (its message is above)")
+        return False
     return True
 
 

@@ -1,3 +1,4 @@
+import copy
 import json
 import os
 import shlex
@@ -67,6 +68,20 @@ if problems := plan.config_problems(config):
 # leaves no tree behind, unless $NOISEFA_RECORD_TREE asks (noisefa_pipeline.run prices
 # the plan from the record its dry run leaves).
 RECORD_NOW = bool(os.environ.get("NOISEFA_RECORD_TREE"))
+
+
+def with_schema_defaults(recorded):
+    """A tree's recorded configuration with today's schema defaults filled in (None if
+    it no longer validates); the keys the record leaves out are this run's."""
+    unrecorded = {k: config[k] for k in results_tree.UNHASHED if k in config}
+    grown = {**copy.deepcopy(unrecorded), **recorded}
+    try:
+        validate(grown, schema=str(SCHEMA), set_default=True)
+    except WorkflowError:
+        return None
+    return grown
+
+
 try:
     if workflow.is_main_process:
         results_tree.check_or_record(
@@ -75,6 +90,7 @@ try:
             workflow.overwrite_configfiles,
             BASEDIR,
             write=RECORD_NOW,
+            with_defaults=with_schema_defaults,
         )
     DATA_DECISION = availability.decide(
         config, TREE, announce=workflow.is_main_process, write=RECORD_NOW
@@ -86,7 +102,13 @@ config["data"].update(DATA_DECISION)
 
 def record_tree():
     """Write the tree's configuration record and data decision (the run is starting)."""
-    results_tree.check_or_record(TREE, config, workflow.overwrite_configfiles, BASEDIR)
+    results_tree.check_or_record(
+        TREE,
+        config,
+        workflow.overwrite_configfiles,
+        BASEDIR,
+        with_defaults=with_schema_defaults,
+    )
     availability.write_decision(TREE, DATA_DECISION)
 
 

@@ -525,12 +525,18 @@ def check_test(spec: dict, results: Results, alpha: float) -> dict:
 
 def check_auc_gap_fraction(spec: dict, results: Results, alpha: float) -> dict:
     """At least half of the FA-BP gap closed: the per-seed contrast fa_noise - (fa + bp)/2
-    is > 0 (fast_learning's 'midpoint' row); the fraction closed is shown beside it."""
+    is > 0 for a measure where higher is better (fast_learning's 'midpoint' row; `expect:
+    lower` for a loss); the fraction closed is shown beside it."""
+    measure = spec.get("measure", "AUC of test accuracy")
     contrast = {
         "study": spec["study"],
         "design": "one-sample",
-        "where": {"comparison": "fa_noise vs midpoint of fa and bp", "depth": spec["depth"]},
-        "expect": "higher",
+        "where": {
+            "comparison": "fa_noise vs midpoint of fa and bp",
+            "measure": measure,
+            "depth": spec["depth"],
+        },
+        "expect": spec.get("expect", "higher"),
     }
     match = matching_rows(contrast, results)
     if match.rows is None:
@@ -538,8 +544,8 @@ def check_auc_gap_fraction(spec: dict, results: Results, alpha: float) -> dict:
     row = match.rows.iloc[0]
     return {
         **judge_rows(match.rows, contrast, alpha),
-        "ours": f"{100 * _get(row, 'fraction_of_gap_closed'):.0f}% of the AUC gap closed; "
-        f"fa_noise - (fa + bp)/2 = {_get(row, 'mean_a'):+.4f}",
+        "ours": f"{100 * _get(row, 'fraction_of_gap_closed'):.0f}% of the gap in {measure} "
+        f"closed; fa_noise - (fa + bp)/2 = {_get(row, 'mean_a'):+.4f}",
     }
 
 

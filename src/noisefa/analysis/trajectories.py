@@ -52,3 +52,15 @@ def distances_to_feedback(
 def distance_parts(weight: torch.Tensor, feedback: torch.Tensor) -> dict:
     """The relative distance split into W's scale and its direction (`measures.cosine`)."""
     return {"norm_ratio": norm_ratio(weight, feedback), "cosine": cosine(weight, feedback)}
+
+
+def displacement_cosines(noise: torch.Tensor, data: torch.Tensor, pca: PCA) -> dict:
+    """Fig 2f: do noise and data training move W the same way? The cosine between the two
+    displacements (last snapshot - first), in weight space and in the PC plane."""
+    moves = [path[-1] - path[0] for path in (noise, data)]
+    planar = [pca.project(p[-1].numpy()) - pca.project(p[0].numpy()) for p in (noise, data)]
+    a, b = (p.ravel() for p in planar)
+    return {
+        "displacement_cosine": cosine(*moves),
+        "pc_displacement_cosine": float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))),
+    }

@@ -77,9 +77,35 @@ def gap_closed(runs: pd.DataFrame, figure: str, column: str, measure: str, **con
     ]
 
 
+def mean_losses(histories: pd.DataFrame) -> pd.DataFrame:
+    """Per run, the loss averaged over data epochs 1..E on the training and the test set
+    (Fig S3a,c: the area under each loss curve, as the AUC of accuracy for Fig 2b)."""
+    data = histories[(histories["epoch"] >= 1) & histories["split"].isin(["train", "test"])]
+    wide = data.pivot_table(
+        index=["depth", "method", "seed"], columns="split", values="loss", aggfunc="mean"
+    )
+    return wide.rename(columns=lambda s: f"mean_{s}_loss").reset_index()
+
+
+LOSSES = (("mean_train_loss", "mean training loss"), ("mean_test_loss", "mean test loss"))
+
+
+def loss_comparisons(losses: pd.DataFrame, depth: int) -> list[dict]:
+    """Fig S3: the same three contrasts on the loss curves, and how much of the FA-BP gap
+    in loss noise pretraining closes."""
+    rows = []
+    for column, measure in LOSSES:
+        if column in losses:
+            rows += method_comparisons(losses, "figS3", column, measure, depth=depth)
+            rows += gap_closed(losses, "figS3", column, measure, depth=depth)
+    return rows
+
+
 def statistics(c: Collected) -> pd.DataFrame:
     rows = []
+    losses = mean_losses(c.histories)
     for depth, runs in c.runs.groupby("depth"):
+        rows += loss_comparisons(losses[losses["depth"] == depth], depth)
         rows += method_comparisons(
             runs, "fig2b", "auc_test", "AUC of test accuracy", PAPER_AUC, depth=depth
         )

@@ -14,6 +14,25 @@ def last_layer_angles(angles: pd.DataFrame, seed: int) -> tuple[pd.Series, pd.Se
     return last[last["stage"] == "untrained"]["angle"], last[last["stage"] == "trained"]["angle"]
 
 
+def half_drops(histories: pd.DataFrame, layer: int) -> pd.DataFrame:
+    """Per network, how far the mean last-layer angle fell in the first and in the second
+    half of noise training (§4.1: it "decreased asymptotically", so the first is larger)."""
+    column = f"angle_{layer}"
+    rows = []
+    for seed, h in histories.dropna(subset=[column]).groupby("seed"):
+        angle = h.groupby("epoch")[column].mean()
+        start, end = int(angle.index.min()), int(angle.index.max())
+        middle = angle.index[angle.index <= (start + end) / 2].max()
+        rows.append(
+            {
+                "seed": seed,
+                "first": angle[start] - angle[middle],
+                "second": angle[middle] - angle[end],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def statistics(c: Collected) -> pd.DataFrame:
     angles, runs = c.pretrain_angles, c.pretrain_runs.sort_values("seed")
     first = int(angles["seed"].min())
@@ -60,4 +79,17 @@ def statistics(c: Collected) -> pd.DataFrame:
             unit="networks",
         ),
     ]
+    drops = half_drops(c.pretrain_histories, layer)
+    rows.append(
+        test_row(
+            "fig1e",
+            "first vs second half of noise training",
+            "fall of the mean angle, last layer",
+            paired_t(drops["first"], drops["second"]),
+            "decreased asymptotically",
+            group_a="first half",
+            group_b="second half",
+            unit="networks",
+        )
+    )
     return pd.DataFrame(rows)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from noisefa.analysis.evaluation import EvalInputs, Job, by_seed, frame, rows
-from noisefa.analysis.trajectories import distance_parts, distances_to_feedback, fit_pca
+from noisefa.analysis.trajectories import (
+    displacement_cosines,
+    distance_parts,
+    distances_to_feedback,
+    fit_pca,
+)
 
 
 def evaluate(inputs: EvalInputs):
@@ -29,6 +34,8 @@ def evaluate(inputs: EvalInputs):
         for stage, weight in ends.items():
             records += rows(ident, stage, distances_to_feedback(weight, feedback, pca))
             records += rows(ident, stage, distance_parts(weight, feedback))
+        moves = displacement_cosines(paths["noise"], paths["data"], pca)
+        records += rows(ident, "noise vs data", moves)
         for name, path in paths.items():
             for epoch, (x, y) in enumerate(pca.project(path.numpy())):
                 records += rows(ident, name, {"pc1": x, "pc2": y}, item=epoch)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from noisefa.analysis.comparisons import compare
+from noisefa.analysis.comparisons import compare, test_row
+from noisefa.analysis.statistics import one_sample_t
 from noisefa.collected import Collected
 
 # norm_ratio and cosine split relative_distance into W's scale and direction (Fig 2g: a
@@ -17,6 +18,13 @@ COMPARISONS = (
     ("fig2g", "noise", "noise_data", "n_net=10, t-test, P<0.001 (noise then data closer)"),
     ("fig2g", "data", "data_noise", "n_net=10, t-test, NS, P=0.999"),
 )
+# Fig 2f: "different directions": the two displacements of W at more than 60 degrees,
+# where one's projection on the other is under half its length (docs/methods.md).
+DIRECTIONS = (
+    ("displacement_cosine", "cosine of noise and data displacements of W"),
+    ("pc_displacement_cosine", "cosine of noise and data displacements of W, PC plane"),
+)
+SAME_DIRECTION_BELOW = 0.5
 
 
 def statistics(c: Collected) -> pd.DataFrame:
@@ -34,5 +42,20 @@ def statistics(c: Collected) -> pd.DataFrame:
                 a,
                 b,
                 paper if measure == "relative_distance" else "",
+            )
+    moves = table[table["stage"] == "noise vs data"]
+    for measure, label in DIRECTIONS:
+        values = moves[moves["measure"] == measure]["value"]
+        if len(values):
+            rows.append(
+                test_row(
+                    "fig2f",
+                    f"noise vs data against cosine {SAME_DIRECTION_BELOW}",
+                    label,
+                    one_sample_t(values, SAME_DIRECTION_BELOW),
+                    "different directions in the principal component space",
+                    group_a="noise vs data",
+                    unit="networks",
+                )
             )
     return pd.DataFrame(rows)

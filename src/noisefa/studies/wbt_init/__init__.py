@@ -19,4 +19,8 @@ STUDY = Study(
     ),
     runs=lambda config: study_grid(config, "wbt_init"),
     settings=_settings,
+    # "gradients similar to those observed in backpropagation": each epoch's update angle
+    run_options=lambda config: [
+        f"--alignment-probe {study(config, 'wbt_init')['alignment_probe']}"
+    ],
 )
