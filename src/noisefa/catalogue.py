@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from .studies import SECTIONS, STUDIES, FigureSpec
 from .studies.benchmark import TABLES as BENCHMARK_TABLES
 from .studies.rules import VERDICT_TABLE, VERDICT_TITLE
+from .studies.sensitivity import VERDICT_TABLE as SENSITIVITY_TABLE
+from .studies.sensitivity import VERDICT_TITLE as SENSITIVITY_TITLE
 
 __all__ = ["EVALUATED", "FIGURES", "SECTIONS", "TABLES", "FigureSpec", "TableSpec", "figures_of"]
 
@@ -54,4 +56,5 @@ TABLES: dict[str, TableSpec] = {
     "table1": TableSpec("4.2", BENCHMARK_TABLES["table1"], "runs/benchmark/"),
     "tableS5": TableSpec("B", BENCHMARK_TABLES["tableS5"], "runs/benchmark/"),
     VERDICT_TABLE: TableSpec("X", VERDICT_TITLE, "stats/rules.csv"),
+    SENSITIVITY_TABLE: TableSpec("X", SENSITIVITY_TITLE, "stats/sensitivity.csv"),
 }

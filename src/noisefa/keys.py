@@ -85,6 +85,8 @@ class RunSettings:
     snapshots: bool  # keep the last layer's W at every epoch (trajectory studies)
     pretrain: PretrainKey | None
     weight_decay: float = 0.0  # per step, Kolen-Pollack's (training.kp_decay)
+    hidden: int | None = None  # width of every hidden layer (None: training.hidden)
+    scaling: str = "channel"  # input scaling (noisefa.data.loading.SCALINGS)
 
 
 def study(config: dict, name: str) -> dict:
@@ -116,9 +118,10 @@ def seeds(config: dict, name: str) -> list[int]:
     return list(range(int(study(config, name)["networks"])))
 
 
-def dims(config: dict, dataset: str, depth: int) -> tuple[int, ...]:
+def dims(config: dict, dataset: str, depth: int, hidden: int | None = None) -> tuple[int, ...]:
     info = get_dataset(dataset)
-    return tuple(mlp_dims(info.input_dim, info.n_classes, int(depth), config["training"]["hidden"]))
+    width = hidden or config["training"]["hidden"]
+    return tuple(mlp_dims(info.input_dim, info.n_classes, int(depth), width))
 
 
 def noise_for(
@@ -194,6 +197,8 @@ def settings(
     lr: float | None = None,
     init: str | None = None,
     noise: str | None = None,
+    hidden: int | None = None,
+    scaling: str = "channel",
 ) -> RunSettings:
     """A run's settings: the shared training settings unless given, and the noise
     pretraining its method starts from (`noise`: the study's noise unless given)."""
@@ -204,7 +209,7 @@ def settings(
     if method.noise_pretraining:
         noise = noise or noise_for(config, key.study)
         pretrain = PretrainKey(
-            dims(config, key.dataset, key.depth), init, noise, key.seed, method.rule
+            dims(config, key.dataset, key.depth, hidden), init, noise, key.seed, method.rule
         )
     return RunSettings(
         split,
@@ -216,6 +221,8 @@ def settings(
         snapshots,
         pretrain,
         train["kp_decay"] if method.decays else 0.0,
+        hidden,
+        scaling,
     )
 
 
@@ -226,9 +233,21 @@ def fixed_subset_settings(config: dict, key: RunKey, snapshots: bool = False, **
     return settings(config, key, split, cfg["epochs"], snapshots=snapshots, **overrides)
 
 
-def early_stopping_settings(config: dict, key: RunKey, noise: str | None = None):
+def early_stopping_settings(
+    config: dict,
+    key: RunKey,
+    noise: str | None = None,
+    split_seed: int | None = None,
+    val_fraction: float | None = None,
+    **overrides,
+):
     """Settings of a study that trains to convergence: early stopping on a validation
-    share of the (optionally subset) training split, evaluated on the full test split."""
+    share of the (optionally subset) training split, evaluated on the full test split.
+    `split_seed`, `val_fraction` and settings' keywords override the study's."""
     cfg = study(config, key.study)
-    split = split_tag(cfg.get("train_size"), None, cfg["split_seed"], cfg["val_fraction"])
-    return settings(config, key, split, cfg["max_epochs"], patience=cfg["patience"], noise=noise)
+    seed = cfg["split_seed"] if split_seed is None else split_seed
+    fraction = cfg["val_fraction"] if val_fraction is None else val_fraction
+    split = split_tag(cfg.get("train_size"), None, seed, fraction)
+    return settings(
+        config, key, split, cfg["max_epochs"], patience=cfg["patience"], noise=noise, **overrides
+    )

@@ -75,6 +75,10 @@ def with_schema_defaults(recorded):
     it no longer validates); the keys the record leaves out are this run's."""
     unrecorded = {k: config[k] for k in results_tree.UNHASHED if k in config}
     grown = {**copy.deepcopy(unrecorded), **recorded}
+    # a study added since: an empty block, which the schema fills with its defaults
+    studies = yaml.safe_load(SCHEMA.read_text())["properties"]["studies"]["properties"]
+    for name in studies:
+        grown.setdefault("studies", {}).setdefault(name, {})
     try:
         validate(grown, schema=str(SCHEMA), set_default=True)
     except WorkflowError:
@@ -337,6 +341,8 @@ def run_options(study, settings):
         options.append("--snapshot-layers -1")
     if settings.weight_decay:
         options.append(f"--weight-decay {settings.weight_decay}")
+    if settings.scaling != "channel":
+        options.append(f"--input-scaling {settings.scaling}")
     options += get_study(study).run_options(config)
     return " ".join(options)
 
@@ -348,6 +354,12 @@ def pretraining_options(wildcards):
     if by in DECAYING_RULES:
         options += f" --weight-decay {config['training']['kp_decay']}"
     return options
+
+
+def verdict_margin(study):
+    """The margin, in pp, of a study's own verdicts (rules: AUC; sensitivity: a cell)."""
+    cfg = config["studies"][study]
+    return cfg["auc_margin"] if "auc_margin" in cfg else cfg["margin_pp"]
 
 
 def gpu_request(rule):

@@ -34,7 +34,7 @@ rule study_statistics:
 # A study's verdicts on its own hypotheses (studies/<study>/verdicts.py): beyond the
 # paper, so not in claims.md, which judges the paper's claims.
 rule study_verdicts:
-    """The rules study's verdict table: does noise pretraining help each learning rule?"""
+    """A study's verdict table on its own hypotheses (rules: does noise help each rule? sensitivity: which setting brings each cell to the paper?)."""
     input:
         stats=f"{RESULTS}/stats/{{study}}.csv",
     output:
@@ -56,8 +56,9 @@ rule study_verdicts:
     conda:
         CONDA_ENV
     params:
-        margin=lambda wc: config["studies"][wc.study]["auc_margin"],
+        margin=lambda wc: verdict_margin(wc.study),
+        subset=lambda wc: "--subset" if "train_size" in config["studies"][wc.study] else "",
         prefix=lambda wc, output: output.csv[: -len(".csv")],
     shell:
         "python -m noisefa.cli.verdicts --study {wildcards.study} --stats {input.stats:q}"
-        " --margin {params.margin} --out-prefix {params.prefix:q} > {log:q} 2>&1"
+        " --margin {params.margin} {params.subset} --out-prefix {params.prefix:q} > {log:q} 2>&1"

@@ -34,7 +34,7 @@ rule train_networks:
         batch_size=lambda wc: group_settings(wc).batch_size,
         lr=lambda wc: group_settings(wc).lr,
         init=lambda wc: group_settings(wc).init,
-        hidden=config["training"]["hidden"],
+        hidden=lambda wc: group_settings(wc).hidden or config["training"]["hidden"],
         pretrained=lambda wc: " ".join(
             ["--pretrained"] * bool(group_pretrains(wc))
             + [shlex.quote(f"{p.path}/model.pt") for p in group_pretrains(wc)]

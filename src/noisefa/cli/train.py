@@ -22,7 +22,7 @@ import pandas as pd
 import torch
 
 from ..analysis.measures import learning_curve_auc, per_neuron_angles
-from ..data.loading import load_split_tensors
+from ..data.loading import SCALINGS, load_split_tensors
 from ..data.registry import DATASETS, get_dataset
 from ..errors import ConfigError
 from ..files import md5sum, save_tensors, write_csv, write_json
@@ -117,6 +117,12 @@ def parse(argv: list[str] | None):
         help="training images (the split's first) on which every epoch also records "
         "whole-matrix and weight-update angles to BP (analysis.alignment); 0: off",
     )
+    parser.add_argument(
+        "--input-scaling",
+        choices=SCALINGS,
+        default="channel",
+        help="inputs standardised per channel (default), over all channels, or raw [0, 1]",
+    )
     parser.add_argument("--snapshot-layers", type=int, nargs="*", default=[])
     parser.add_argument(
         "--out-dir", type=Path, required=True, help="the networks go to OUT_DIR/seed<k>"
@@ -195,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
         build_for_method(args, dims, seed, pretrained).to(device)
         for seed, pretrained in zip(args.seeds, checkpoints, strict=True)
     ]
-    splits = load_split_tensors(args.data_dir, args.dataset, args.split, device)
+    splits = load_split_tensors(args.data_dir, args.dataset, args.split, device, args.input_scaling)
     label = f"{args.dataset} d{args.depth} {args.method}"
     log(
         f"training {label} seeds {args.seeds} together: {len(splits['train'])} train "

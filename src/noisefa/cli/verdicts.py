@@ -22,14 +22,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--margin", type=float, required=True, help="no-effect margin, percentage points"
     )
+    parser.add_argument(
+        "--subset",
+        action="store_true",
+        help="the networks trained on a subset of the paper's training images",
+    )
     parser.add_argument("--out-prefix", type=Path, required=True)
     args = parser.parse_args(argv)
     verdicts = part(args.study, "verdicts")
-    table = verdicts.verdict_table(read_table(args.stats), args.margin)
+    table, markdown, latex = verdicts.report(read_table(args.stats), args.margin, args.subset)
     prefix = args.out_prefix
     write_csv(prefix.with_suffix(".csv"), table)
-    write_text(prefix.with_suffix(".md"), verdicts.to_markdown(table, args.margin))
-    write_text(prefix.with_suffix(".tex"), verdicts.to_latex(table))
+    write_text(prefix.with_suffix(".md"), markdown)
+    write_text(prefix.with_suffix(".tex"), latex)
     log(f"{args.study}: {len(table)} verdict rows -> {prefix}.{{csv,md,tex}}")
 
 

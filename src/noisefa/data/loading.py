@@ -46,10 +46,28 @@ def read_npz(path: Path, keys: tuple[str, ...], what: str) -> tuple[np.ndarray, 
         ) from None
 
 
-def normalisation(data_dir: Path, dataset: str) -> tuple[list[float], list[float]]:
-    """Per-channel mean/std of the dataset's staged training split."""
+# Input scalings (the paper states none; `sensitivity` varies it): per-channel
+# standardisation, one mean and std over all channels, or the raw [0, 1] pixels.
+SCALINGS = ("channel", "global", "raw")
+
+
+def normalisation(
+    data_dir: Path, dataset: str, scaling: str = "channel"
+) -> tuple[list[float], list[float]]:
+    """Mean/std per channel that give the `scaling` asked for, from the staged training
+    split's per-channel statistics (all channels hold as many pixels, so the global
+    moments follow from them exactly)."""
+    if scaling not in SCALINGS:
+        raise ValueError(f"unknown input scaling {scaling!r}; known: {', '.join(SCALINGS)}")
     record = read_json(Path(data_dir) / dataset / "train.json")
-    return record["mean"], record["std"]
+    mean, std = np.asarray(record["mean"], float), np.asarray(record["std"], float)
+    if scaling == "raw":
+        return [0.0] * mean.size, [1.0] * mean.size
+    if scaling == "global":
+        overall = float(mean.mean())
+        spread = float(np.sqrt(np.mean(std**2 + mean**2) - overall**2))
+        return [overall] * mean.size, [spread] * mean.size
+    return mean.tolist(), std.tolist()
 
 
 def subset_note(data_dir: Path, dataset: str, train_size: int | None = None) -> str:
@@ -84,14 +102,19 @@ def to_tensors(
 
 
 def load_split_tensors(
-    data_dir: Path, dataset: str, split_tag: str, device: torch.device | str = "cpu"
+    data_dir: Path,
+    dataset: str,
+    split_tag: str,
+    device: torch.device | str = "cpu",
+    scaling: str = "channel",
 ) -> dict[str, Tensors]:
-    """train / val / test tensors of a split tag; val is absent when the tag asks for none."""
+    """train / val / test tensors of a split tag (val absent when the tag asks for none),
+    scaled as `scaling` says (SCALINGS)."""
     get_dataset(dataset)
     indices_path = Path(data_dir) / dataset / "splits" / f"{split_tag}.npz"
     parts = ("train", "val", "test")
     indices = dict(zip(parts, read_npz(indices_path, parts, "split index file"), strict=True))
-    mean, std = normalisation(data_dir, dataset)
+    mean, std = normalisation(data_dir, dataset, scaling)
     train_images, train_labels = read_staged(data_dir, dataset, "train")
     test_images, test_labels = read_staged(data_dir, dataset, "test")
     for part, idx in indices.items():

@@ -20,7 +20,7 @@ SECTIONS = {
     "4.3": "4.3 Pre-regularisation and robust generalisation (Fig 4, 5, S12-S18)",
     "4.4": "4.4 Task-agnostic fast learning (Fig 6, S19)",
     "B": "Appendix B - supplementary experiments (Table S5, Fig S3-S11)",
-    "X": "Beyond the paper - noise pretraining under other weight-transport-free rules",
+    "X": "Beyond the paper - other weight-transport-free rules, and what the paper leaves unstated",
 }
 
 

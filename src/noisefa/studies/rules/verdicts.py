@@ -113,3 +113,9 @@ def to_latex(table: pd.DataFrame) -> str:
         c for c in table if c.startswith("AUC") and not c.endswith(("reason", "(Holm)"))
     ]
     return table[keep].to_latex(index=False, caption=TITLE, label="tab:rules_verdicts", escape=True)
+
+
+def report(stats: pd.DataFrame, margin_pp: float, subset: bool = False):
+    """(table, Markdown, LaTeX) for `noisefa.cli.verdicts`; `subset` does not apply here."""
+    table = verdict_table(stats, margin_pp)
+    return table, to_markdown(table, margin_pp), to_latex(table)
