@@ -13,6 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+import yaml
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
 
 from noisefa.data.loading import Tensors
 from noisefa.errors import DivergenceError
@@ -344,11 +347,17 @@ def test_checkpoint_from_another_architecture(tmp_path, staged_data, split_tag):
 
 
 def test_truncated_checkpoint(tmp_path, staged_data, split_tag):
-    torch.save(build_network([784, 100, 10], "fa", 0).state_dict(), tmp_path / "model.pt")
-    (tmp_path / "model.pt").write_bytes((tmp_path / "model.pt").read_bytes()[:3000])
+    """A damaged network of a pretraining group: the advice names the group's folder,
+    which its job writes whole (deleting the one file would leave nothing to redo)."""
+    group = tmp_path / "pretrain" / "784x100x10" / "he_normal" / "noise"
+    (group / "seed0").mkdir(parents=True)
+    model = group / "seed0" / "model.pt"
+    torch.save(build_network([784, 100, 10], "fa", 0).state_dict(), model)
+    model.write_bytes(model.read_bytes()[:3000])
     out = tmp_path / "run"
-    result = train_from(staged_data, split_tag, out, tmp_path / "model.pt")
+    result = train_from(staged_data, split_tag, out, model)
     assert_refused(result, "cannot read checkpoint", out)
+    assert f"delete {group} (the folder its job writes, every seed of it)" in result.stderr
 
 
 def test_checkpoint_holding_code_is_refused_unloaded(tmp_path, staged_data, split_tag):
@@ -418,3 +427,28 @@ def test_config_strings_reach_the_shell_quoted(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "--mirror '/tmp/my data; touch /tmp/noisefa-pwned'" in result.stdout + result.stderr
+
+
+def test_networks_too_large_for_memory_name_the_key_not_the_allocator(
+    tmp_path, staged_data, split_tag
+):
+    out = tmp_path / "run"
+    result = cli(*train_args(staged_data, split_tag, out, "--hidden", "4000000000"))
+    assert_refused(result, "cannot allocate 1 network(s) of layer sizes [784, 4000000000, 10]", out)
+    assert "lower training.hidden (or the study's widths)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_schema_bounds_the_hidden_width():
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config["training"]["hidden"] = 1_000_000_000
+    with pytest.raises(WorkflowError, match="1000000000 is greater than the maximum of 65536"):
+        validate(config, schema=str(REPO / "workflow" / "schemas" / "config.schema.yaml"))
+
+
+def test_an_alignment_probe_beyond_the_split_is_refused_not_clipped(
+    tmp_path, staged_data, split_tag
+):
+    out = tmp_path / "run"
+    result = cli(*train_args(staged_data, split_tag, out, "--alignment-probe", "10000000"))
+    assert_refused(result, "--alignment-probe 10000000 asks for more images than the split's", out)

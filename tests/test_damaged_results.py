@@ -375,7 +375,7 @@ def ended_process() -> dict:
         ("reused pid", True, "has ended"),
     ],
 )
-def test_a_lock_is_cleared_only_when_provably_stale(record, stale, why):
+def test_a_lock_is_cleared_only_when_provably_stale(record, stale, why, tmp_path):
     records = {
         None: None,
         "alive": owner(),
@@ -388,8 +388,30 @@ def test_a_lock_is_cleared_only_when_provably_stale(record, stale, why):
         records[record] = ended_process()
     elif record == "killed, not yet reaped":
         records[record] = unreaped_process()
-    found = stale_lock.lock_is_stale(records[record])
+    found = stale_lock.lock_is_stale(records[record], tmp_path)
     assert found[0] is stale and why in found[1]
+
+
+def test_a_lock_held_by_a_snakemake_started_by_hand_is_never_cleared(tmp_path):
+    """An earlier `make pipeline` left its owner note and ended; a Snakemake started by
+    hand now holds the folder's lock. The note says stale; the running process wins."""
+    fake = tmp_path / "bin" / "snakemake"
+    fake.parent.mkdir()
+    fake.write_text(f"#!{sys.executable}\nimport time\ntime.sleep(30)\n")
+    fake.chmod(0o755)
+    run = subprocess.Popen([str(fake), "--cores", "1"], cwd=tmp_path)
+    try:
+        time.sleep(0.3)
+        stale, why = stale_lock.lock_is_stale(ended_process(), tmp_path)
+        assert not stale and f"Snakemake (PID {run.pid}) is running in this folder" in why
+        # one that only names snakemake among its arguments holds nothing
+        assert not stale_lock._is_snakemake(
+            ["python", "-m", "noisefa_pipeline.run", "--", "snakemake"]
+        )
+    finally:
+        run.kill()
+        run.wait()
+    assert stale_lock.lock_is_stale(ended_process(), tmp_path)[0]
 
 
 def test_make_pipeline_leaves_a_live_or_foreign_lock_alone(tmp_path, monkeypatch):

@@ -238,3 +238,33 @@ def test_every_preset_gives_a_valid_config(preset):
     config = paper_config()
     update_config(config, yaml.safe_load(preset.read_text()))
     validate(config, schema=str(REPO / "workflow" / "schemas" / "config.schema.yaml"))
+
+
+def test_a_configuration_planning_too_many_jobs_is_refused_naming_what_multiplies_them():
+    config = paper_config()
+    assert plan.job_bound_problem(config) is None  # the paper: ~500 jobs
+    config["studies"]["sensitivity"]["widths"] = list(range(200, 800))  # a typo's worth
+    found = plan.job_bound_problem(config)
+    assert "more than compute.max_jobs (5000)" in found
+    assert (
+        "studies.sensitivity: 3 datasets x 1 depths x 609 conditions (variants) x 3 methods"
+        in found
+    )
+    config["compute"]["max_jobs"] = 10_000
+    assert plan.job_bound_problem(config) is None
+
+
+def test_the_plan_is_computed_once_per_configuration_and_follows_a_changed_one():
+    config = paper_config()
+    first = plan.group_runs(config, "sensitivity", "mnist", 2, "width500", "fa")
+    assert [k.seed for k in first] == [0, 1, 2]
+    first.clear()  # a caller's list is its own
+    assert len(plan.group_runs(config, "sensitivity", "mnist", 2, "width500", "fa")) == 3
+    config["studies"]["sensitivity"]["networks"] = 5
+    assert len(plan.group_runs(config, "sensitivity", "mnist", 2, "width500", "fa")) == 5
+
+
+def test_an_alignment_probe_larger_than_the_training_subset_is_refused():
+    config = paper_config()
+    config["studies"]["rules"]["alignment_probe"] = config["studies"]["rules"]["train_size"] + 1
+    assert any("rules: alignment_probe" in p for p in plan.config_problems(config))

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from noisefa import results_tree
-from noisefa.analysis.claims import claim_ids, evaluate_claims, summary_line
+from noisefa.analysis.claims import claim_ids, evaluate_claims, summary_line, to_markdown
 from noisefa.catalogue import FIGURES
 from noisefa.errors import ResultError
 from noisefa.paper import paper_claims
@@ -41,6 +41,32 @@ def test_each_session_is_logged_with_its_exit_code(tmp_path):
     frame = read_sessions(log)
     assert list(frame["exit_code"]) == [3, 0] and (frame["seconds"] >= 0).all()
     assert frame["command"].iloc[1].endswith("-c pass")
+
+
+def test_a_session_stopped_by_sigterm_logs_its_row_and_stops_its_command(tmp_path):
+    """A batch system's SIGTERM reaches the command too; the row is still written."""
+    import signal
+    import time
+
+    log, pid_file = tmp_path / "sessions.csv", tmp_path / "child.pid"
+    script = (
+        f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    )
+    wrapper = subprocess.Popen(
+        [sys.executable, "-m", "noisefa_pipeline.sessions", str(log), "--", sys.executable,
+         "-c", script],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    for _ in range(100):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.1)
+    child = int(pid_file.read_text())
+    wrapper.send_signal(signal.SIGTERM)
+    assert wrapper.wait(timeout=30) == 128 + signal.SIGTERM
+    assert read_sessions(log)["exit_code"].tolist() == [128 + signal.SIGTERM]
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # the command did not outlive its session
 
 
 def test_a_damaged_sessions_log_stops_before_the_run(tmp_path):
@@ -87,7 +113,7 @@ def finished_run(root):
         (results / folder).mkdir(parents=True)
     claims = evaluate_claims(results, [])  # the real claims, every one 'not run' here
     claims.to_csv(results / "claims.csv", index=False)
-    (results / "claims.md").write_text("# Does the paper reproduce?\n")
+    (results / "claims.md").write_text(to_markdown(claims))
     (results / "README.md").write_text("# Results\n")
     for figure in ("fig2b", "figS1"):
         (results / "figures" / f"{figure}.png").write_bytes(b"\x89PNG" + figure.encode())
@@ -174,6 +200,32 @@ def test_an_edited_or_stale_record_is_caught(tmp_path):
     assert "claims.md differs" in problems and "figures/extra.png is not part" in problems
     assert "ids differ" in problems and "names no commit" in problems
     assert len(claim_ids()) == len(claims)
+
+
+def test_a_record_edited_together_with_its_manifest_is_caught(tmp_path):
+    """The headline count changed in claims.md, and its manifest line updated to match:
+    the pin beside the record (outside it) no longer matches, and the count is no longer
+    claims.csv's."""
+    from noisefa.files import sha256
+
+    results = finished_run(tmp_path)
+    out = tmp_path / "record"
+    record.write_record(results, out, results / "sessions.csv")
+    assert record.record_problems(out) == []
+    md = out / "claims.md"
+    text = md.read_text()
+    first = text.split("**")[1]
+    md.write_text(text.replace(first, first.replace("0 contradicted", "9 contradicted", 1), 1))
+    manifest = out / record.MANIFEST
+    lines = [
+        f"{sha256(md)}  claims.md" if line.endswith("  claims.md") else line
+        for line in manifest.read_text().splitlines()
+    ]
+    manifest.write_text("\n".join(lines) + "\n")
+    problems = "\n".join(record.record_problems(out))
+    assert "claims.md differs" not in problems  # the manifest was edited to match
+    assert "not the manifest pinned in" in problems and str(record.pin_of(out)) in problems
+    assert "claims.md does not open with claims.csv's counts" in problems
 
 
 def test_an_unfinished_run_is_refused_and_the_old_record_kept(tmp_path):

@@ -144,3 +144,10 @@ def test_noise_still_helps_is_read_paired_and_holm_adjusted():
     assert found["base"] == HELPS and found["width500"] != HELPS
     table, markdown, latex = report(stats, 1.0)
     assert "not shown under: width500" in markdown and table.empty and latex == ""
+
+
+def test_a_setting_is_read_back_from_its_variant_name():
+    from noisefa.studies.sensitivity import setting_of
+
+    for name, setting in variants(paper_config()).items():
+        assert setting_of(name) == setting and variant_name(setting) == name

@@ -213,3 +213,138 @@ def test_an_unfinished_run_restored_elsewhere_plans_only_the_jobs_it_had_left(tm
         "restore", str(tmp_path / "snap"), "--", *args, cwd=first, env=env, check=False
     )
     assert broken.returncode == 2 and "damaged manifest" in broken.stderr
+
+
+# --- a snapshot is data, never code (issue 35) ----------------------------------------
+
+
+def _snapshot(folder, members: dict, manifest: dict | None = None):
+    """A snapshot folder whose archive holds `members` (name -> bytes, or a TarInfo)."""
+    import io
+
+    from noisefa.files import sha256
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(folder / ARCHIVE, "w:xz") as tar:
+        for name, content in members.items():
+            if isinstance(content, tarfile.TarInfo):
+                tar.addfile(content)
+                continue
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(content), 1_700_000_000
+            tar.addfile(info, io.BytesIO(content))
+    record = {"pending": [], "rebuilt": {}, "rebuild": [], **(manifest or {})}
+    record["archive_sha256"] = sha256(folder / ARCHIVE)
+    (folder / MANIFEST).write_text(json.dumps(record))
+    return folder
+
+
+@pytest.fixture
+def no_snakemake(monkeypatch):
+    """Stands in for Snakemake: records its calls, plans no job."""
+    from noisefa_pipeline import snapshot
+
+    calls = []
+    monkeypatch.setattr(snapshot, "pending_jobs", lambda args, *extra: [])
+    monkeypatch.setattr(snapshot, "snakemake", lambda args, *extra: calls.append(args))
+    return calls
+
+
+def _link(name: str, target: str) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = tarfile.SYMTYPE, target
+    return info
+
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        ("Snakefile", b"shell('rm -rf ~')"),
+        ("workflow/rules/common.smk", b"evil"),
+        ("results/../Makefile", b"evil"),
+        ("/etc/cron.d/x", b"evil"),
+        ("results/link", _link("results/link", "/etc/passwd")),
+    ],
+    ids=["snakefile", "workflow", "dotdot", "absolute", "symlink"],
+)
+def test_a_restore_refuses_members_that_are_not_results_before_writing(
+    tmp_path, monkeypatch, no_snakemake, member
+):
+    from noisefa_pipeline.snapshot import restore
+
+    monkeypatch.chdir(tmp_path)
+    name, content = member
+    snap = _snapshot(tmp_path / "snap", {"results/a.csv": b"x", name: content})
+    with pytest.raises(ValueError, match=r"not results: .*data, never code\); nothing was"):
+        restore(snap, [])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]  # nothing written
+    assert no_snakemake == []  # and nothing run
+
+
+def test_the_rebuild_plan_comes_from_this_checkout_not_the_manifest(
+    tmp_path, monkeypatch, no_snakemake
+):
+    from noisefa_pipeline import snapshot
+
+    monkeypatch.chdir(tmp_path)
+    every_job = [PendingJob("pretrain_noise", (), ("results/pretrain/784x100x10/a",))]
+    monkeypatch.setattr(snapshot, "pending_jobs", lambda args, *extra: every_job if extra else [])
+    monkeypatch.setattr(snapshot, "check_rebuilt", lambda rebuilt: None)
+    manifest = {
+        "rebuild": ["--snakefile", "Snakefile.evil"],  # ignored
+        "rebuilt": {"results/pretrain/784x100x10/a/seed0/model.pt": {"sha256": "", "mtime": 0}},
+    }
+    snap = _snapshot(tmp_path / "snap", {"results/a.csv": b"x"}, manifest)
+    snapshot.restore(snap, ["--configfile", "c.yaml"])
+    assert no_snakemake == [["results/pretrain/784x100x10/a", "--configfile", "c.yaml"]]
+    assert (tmp_path / "results" / "a.csv").read_bytes() == b"x"
+    bad = {"rebuilt": {"--snakefile=x": {"sha256": "", "mtime": 0}}}
+    (tmp_path / "results" / "a.csv").unlink()
+    with pytest.raises(ValueError, match="outside results/"):
+        snapshot.restore(_snapshot(tmp_path / "bad", {"results/a.csv": b"x"}, bad), [])
+
+
+def test_a_failed_restore_leaves_no_trace_and_can_be_retried(tmp_path, monkeypatch, no_snakemake):
+    from noisefa_pipeline import snapshot
+
+    monkeypatch.chdir(tmp_path)
+    snap = _snapshot(
+        tmp_path / "snap",
+        {"results/runs/a/history.csv": b"x", ".snakemake/metadata/cmVzdWx0cw==": b"{}"},
+        {"pending": ["train_networks: results/runs/b"]},  # this checkout plans none
+    )
+    with pytest.raises(ValueError, match="Nothing was kept; the restore can be retried"):
+        snapshot.restore(snap, [])
+    assert not (tmp_path / "results").exists()
+    assert not any(p.is_file() for p in (tmp_path / ".snakemake").rglob("*"))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".snapshot-restore")]
+    planned = [PendingJob("train_networks", (), ("results/runs/b",))]
+    monkeypatch.setattr(snapshot, "pending_jobs", lambda args, *extra: [] if extra else planned)
+    snapshot.restore(snap, [])  # the retry goes through
+    assert (tmp_path / "results/runs/a/history.csv").read_bytes() == b"x"
+    assert os.path.getmtime(tmp_path / "results/runs/a/history.csv") == 1_700_000_000
+
+
+def test_an_interrupted_save_keeps_the_previous_snapshot(tmp_path, monkeypatch):
+    from noisefa_pipeline import snapshot
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "a.csv").write_text("new")
+    old = _snapshot(tmp_path / "snap", {"results/a.csv": b"old"})
+    before = {p.name: p.read_bytes() for p in old.iterdir()}
+    monkeypatch.setattr(snapshot, "pending_jobs", lambda args, *extra: [])
+
+    def interrupted(path, data):
+        raise KeyboardInterrupt  # between the archive and its manifest
+
+    monkeypatch.setattr(snapshot, "write_json", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        snapshot.save(old, [])
+    assert {p.name: p.read_bytes() for p in old.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results", "snap"]
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(snapshot, "pending_jobs", lambda args, *extra: [])
+    snapshot.save(old, [])  # a save that completes replaces it whole
+    assert snapshot.read_manifest(old)["files"] == 1

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,6 +69,19 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
+def redo_advice(path: str | os.PathLike) -> str:
+    """How to have a damaged file made again. A file of one network in a group folder
+    (`.../seed<k>/...`) is written by the job that writes the whole folder, and Snakemake
+    sees that folder, not the file: deleting the file alone would change nothing."""
+    for parent in Path(path).parents:
+        if re.fullmatch(r"seed\d+", parent.name):
+            return (
+                f"delete {parent.parent} (the folder its job writes, every seed of it) and "
+                "rerun - that job runs again"
+            )
+    return "delete it and rerun - the job that writes it runs again"
+
+
 def read_json(path: str | os.PathLike) -> Any:
     """A JSON file; a damaged one is an error naming it (not a bare decoder message)."""
     path = Path(path)
@@ -76,9 +90,7 @@ def read_json(path: str | os.PathLike) -> Any:
     try:
         return json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultError(
-            f"{path} is damaged ({exc}); delete it and rerun - the job that writes it runs again"
-        ) from None
+        raise ResultError(f"{path} is damaged ({exc}); {redo_advice(path)}") from None
 
 
 def write_csv(path: str | os.PathLike, frame: pd.DataFrame) -> None:
@@ -128,7 +140,9 @@ def load_tensors(path: str | os.PathLike) -> dict[str, torch.Tensor]:
         ) from None
     except Exception as exc:  # corrupt or truncated
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CheckpointError(f"cannot read checkpoint {path}: {first_line}") from None
+        raise CheckpointError(
+            f"cannot read checkpoint {path}: {first_line}; {redo_advice(path)}"
+        ) from None
     if not isinstance(data, dict) or not all(isinstance(v, torch.Tensor) for v in data.values()):
         raise CheckpointError(f"checkpoint {path} is not a dict of tensors")
     return data

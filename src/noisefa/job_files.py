@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ResultError
+from .files import redo_advice
 
 HISTORY_COLUMNS = ("epoch", "split", "loss", "acc")
 ANGLE_COLUMNS = ("layer", "neuron", "stage", "angle")
@@ -21,7 +22,7 @@ def read_table(path: Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
     try:
         table = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ResultError(f"{path} is damaged ({exc}); delete it and rerun") from None
+        raise ResultError(f"{path} is damaged ({exc}); {redo_advice(path)}") from None
     missing = [c for c in columns if c not in table]
     if missing:
         raise ResultError(f"{path} lacks the columns {missing}; it has {list(table.columns)}")

@@ -8,8 +8,10 @@ comes from its declaration (`noisefa.studies`); the job values themselves
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from . import paths
@@ -34,6 +36,22 @@ RESULTS = paths.RESULTS
 DATA_DIR = paths.DATA
 
 
+# Snakemake asks about every job (its inputs, params, resources), and each answer needs
+# the whole plan: computed once per configuration, not once per job (DAG building stays
+# linear in the jobs; benchmarks/bench_dag.py).
+_PLANS: dict[tuple, object] = {}
+
+
+def _cached(what: str, config: dict, compute: Callable[[], object]):
+    """`compute()` for this configuration's content (a mutated config is another)."""
+    key = (what, json.dumps(config, sort_keys=True, default=str))
+    if key not in _PLANS:
+        if len(_PLANS) > 512:  # tests build many configurations
+            _PLANS.clear()
+        _PLANS[key] = compute()
+    return _PLANS[key]
+
+
 def enabled_studies(config: dict) -> list[str]:
     return [name for name in config["studies"] if enabled(config, name)]
 
@@ -56,7 +74,7 @@ def run_keys(config: dict, name: str) -> list[RunKey]:
     """Every network a study trains (empty for studies that train none)."""
     if name not in config["studies"]:
         return []
-    return get_study(name).runs(config)
+    return list(_cached(f"runs {name}", config, lambda: tuple(get_study(name).runs(config))))
 
 
 def run_settings(config: dict, key: RunKey) -> RunSettings:
@@ -73,9 +91,15 @@ def conditions(config: dict, name: str) -> dict[tuple, list[RunKey]]:
 
 def group_runs(config: dict, study: str, dataset: str, depth: int, variant: str, method: str):
     """The networks of one training job (`paths.RUN_GROUP`): one per seed, in seed order."""
-    wanted = (study, dataset, int(depth), variant, method)
-    keys = [k for k in run_keys(config, study) if (*k.condition, k.method) == wanted]
-    return sorted(keys, key=lambda k: k.seed)
+
+    def index() -> dict:
+        groups: dict[tuple, list[RunKey]] = {}
+        for k in run_keys(config, study):
+            groups.setdefault((*k.condition, k.method), []).append(k)
+        return {g: tuple(sorted(ks, key=lambda k: k.seed)) for g, ks in groups.items()}
+
+    groups = _cached(f"groups {study}", config, index)
+    return list(groups.get((study, dataset, int(depth), variant, method), ()))
 
 
 def group_settings(config: dict, keys: list[RunKey]) -> RunSettings:
@@ -111,24 +135,30 @@ def study_runs(config: dict, name: str) -> list[RunKey]:
 
 def study_pretrains(config: dict, name: str) -> list[PretrainKey]:
     """Noise pretrainings a study reads: its own, plus those its networks start from."""
-    keys = list(get_study(name).pretrains(config))
-    for key in run_keys(config, name):
-        if pretrain := run_settings(config, key).pretrain:
-            keys.append(pretrain)
-    return list(dict.fromkeys(keys))
+
+    def compute() -> tuple:
+        keys = list(get_study(name).pretrains(config))
+        for key in run_keys(config, name):
+            if pretrain := run_settings(config, key).pretrain:
+                keys.append(pretrain)
+        return tuple(dict.fromkeys(keys))
+
+    return list(_cached(f"pretrains {name}", config, compute))
 
 
 def pretrain_group(config: dict, dims_tag: str, init: str, noise: str) -> list[PretrainKey]:
     """The pretrainings of one pretrain_noise job (`paths.PRETRAIN_GROUP`): every seed
     that an enabled study needs of this architecture, initialisation and noise."""
-    wanted = {"dims": dims_tag, "init": init, "noise": noise}
-    found = {
-        key
-        for name in enabled_studies(config)
-        for key in study_pretrains(config, name)
-        if {k: key.fields[k] for k in wanted} == wanted
-    }
-    return sorted(found, key=lambda k: k.seed)
+
+    def index() -> dict:
+        groups: dict[tuple, set[PretrainKey]] = {}
+        for name in enabled_studies(config):
+            for key in study_pretrains(config, name):
+                fields = key.fields
+                groups.setdefault((fields["dims"], fields["init"], fields["noise"]), set()).add(key)
+        return {g: tuple(sorted(ks, key=lambda k: k.seed)) for g, ks in groups.items()}
+
+    return list(_cached("pretrain groups", config, index).get((dims_tag, init, noise), ()))
 
 
 def pretrain_inputs(keys: list[PretrainKey]) -> list[str]:
@@ -242,6 +272,12 @@ def config_problems(config: dict) -> list[str]:
             problems.append(
                 f"studies.{name}: batch size {batch} is larger than train size {min(sizes)}"
             )
+        probe = cfg.get("alignment_probe")
+        if probe is not None and train_size is not None and probe > train_size:
+            problems.append(
+                f"studies.{name}: alignment_probe {probe} is larger than train_size "
+                f"{train_size} (the probe is that many of the training images)"
+            )
         samples = cfg.get("noise_samples", pre["samples"])
         if samples < pre["batch_size"]:
             problems.append(
@@ -324,3 +360,53 @@ def type_problems(config: dict, schema: dict) -> list[str]:
 
     walk(config, schema, "")
     return problems
+
+
+# -- how many jobs a configuration plans -------------------------------------------------
+
+
+def training_jobs(config: dict) -> dict[str, int]:
+    """Training jobs per enabled study (one per method and condition)."""
+    counts = {}
+    for name in enabled_studies(config):
+        groups = {(*k.condition, k.method) for k in run_keys(config, name)}
+        if groups:
+            counts[name] = len(groups)
+    return counts
+
+
+def pretraining_jobs(config: dict) -> int:
+    groups = {
+        (k.fields["dims"], k.fields["init"], k.fields["noise"])
+        for name in enabled_studies(config)
+        for k in study_pretrains(config, name)
+    }
+    return len(groups)
+
+
+def job_bound_problem(config: dict) -> str | None:
+    """A refusal naming what multiplies the jobs, when more than compute.max_jobs are
+    planned; None when within it."""
+    limit = config.get("compute", {}).get("max_jobs", 5000)
+    per_study = training_jobs(config)
+    total = sum(per_study.values()) + pretraining_jobs(config)
+    if total <= limit:
+        return None
+    lines = []
+    for name, count in sorted(per_study.items(), key=lambda x: -x[1])[:3]:
+        keys = run_keys(config, name)
+        axes = {
+            "datasets": len({k.dataset for k in keys}),
+            "depths": len({k.depth for k in keys}),
+            "conditions (variants)": len({k.variant for k in keys}),
+            "methods": len({k.method for k in keys}),
+        }
+        product = " x ".join(f"{n} {axis}" for axis, n in axes.items())
+        lines.append(f"studies.{name}: {product} = {count} training jobs")
+    return (
+        f"this configuration plans {total} training and pretraining jobs, more than "
+        f"compute.max_jobs ({limit}). What multiplies them:\n  - "
+        + "\n  - ".join(lines)
+        + "\nShorten those lists (a study's conditions come from its lists of settings, "
+        "sizes or rates), or raise compute.max_jobs if this many is meant."
+    )

@@ -467,6 +467,14 @@ def swap_in(staging: Path, out: Path) -> None:
     staging.rename(out)
     shutil.rmtree(old, ignore_errors=True)
     out.chmod(0o755)  # mkdtemp makes it owner-only
+    pin_of(out).write_text(f"{sha256(out / MANIFEST)}  {out.name}/{MANIFEST}\n")
+
+
+def pin_of(folder: Path) -> Path:
+    """The file beside a record that pins its manifest's own hash (docs/record ->
+    docs/record.MANIFEST.sha256): editing a file and its manifest line together is
+    caught, as the pin lives outside the folder it checks."""
+    return folder.with_name(f"{folder.name}.{MANIFEST}")
 
 
 # --- re-deriving the verdicts of a record ----------------------------------------------
@@ -627,15 +635,7 @@ def rederive(folder: Path) -> pd.DataFrame:
         (staging / "PROVENANCE.md").write_text(provenance)
         commit = git_commit(folder)
         (staging / "CHANGES.md").write_text(changes_markdown(old, new, commit))
-        listed = sorted(p for p in staging.rglob("*") if p.is_file() and p.name != MANIFEST)
-        (staging / MANIFEST).write_text(
-            "".join(f"{sha256(p)}  {p.relative_to(staging)}\n" for p in listed)
-        )
-        old_folder = folder.with_name(f".{folder.name}.old")
-        shutil.rmtree(old_folder, ignore_errors=True)
-        folder.rename(old_folder)
-        staging.rename(folder)
-        shutil.rmtree(old_folder, ignore_errors=True)
+        swap_in(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -663,14 +663,25 @@ def record_problems(folder: Path) -> list[str]:
     present = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
     extra = sorted(present - listed - {MANIFEST})
     problems += [f"{name} is not part of the record as written" for name in extra]
+    pin = pin_of(folder)
+    if not pin.exists():
+        problems.append(f"{pin} is missing: nothing outside the record pins its manifest")
+    elif pin.read_text().split()[:1] != [sha256(manifest)]:
+        problems.append(
+            f"{MANIFEST} is not the manifest pinned in {pin} (were a file and its manifest "
+            "line edited together?)"
+        )
     claims = folder / "claims.csv"
     if claims.exists():
-        ids = list(pd.read_csv(claims, keep_default_na=False)["id"])
-        if ids != claim_ids():
+        frame = pd.read_csv(claims, keep_default_na=False)
+        if list(frame["id"]) != claim_ids():
             problems.append(
                 "claims.csv does not judge the claims of the committed paper_claims.yaml "
                 "(ids differ); run `make record` again"
             )
+        counts = f"**{summary_line(frame)}.**"
+        if counts not in _read(folder / "claims.md"):
+            problems.append(f"claims.md does not open with claims.csv's counts ({counts})")
     commit = re.search(
         r"\*\*Commit:\*\* `([0-9a-f]{40})(\+changes)?`", _read(folder / "PROVENANCE.md")
     )

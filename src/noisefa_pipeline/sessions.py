@@ -5,12 +5,15 @@ python -m noisefa_pipeline.sessions results/sessions.csv -- make pipeline PRESET
 A paper-scale run is often interrupted and resumed; its wall time is the sum of its
 sessions, which Snakemake does not record. `make record` runs the pipeline through this
 command, and `noisefa_pipeline.record` reads the file into PROVENANCE.md. The row is
-appended atomically after the command ends (also when it fails or is interrupted by
-Ctrl-C), so an earlier session's row is never lost.
+appended atomically after the command ends (also when it fails, is interrupted by
+Ctrl-C, or this wrapper is told to stop by SIGTERM or SIGHUP, as a batch system or a
+closed terminal does: the signal is passed on to the command, which is waited for), so an
+earlier session's row is never lost and no command outlives its session.
 """
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -56,10 +59,20 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     earlier = read_sessions(args.sessions)  # a damaged file stops us before the long run
     commit, start = git_commit(Path.cwd()), now()
-    try:
-        code = subprocess.call(args.command)
-    except KeyboardInterrupt:
-        code = 130
+    child = subprocess.Popen(args.command)
+
+    def pass_on(signum, frame):  # the command stops the way it would have been stopped
+        child.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, pass_on)
+    while True:
+        try:
+            code = child.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C reaches the command too (same process group)
+            continue
+    code = 128 - code if code < 0 else code  # killed by a signal: the shell's convention
     end = now()
     row = {
         "start": start.isoformat(),

@@ -30,6 +30,7 @@ SNAKEMAKE_ARGS are the run's own (its --workflow-profile and --configfile), as
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -40,7 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from noisefa.cli.common import command_parser, log, run
-from noisefa.files import atomic_path, read_json, sha256, write_csv, write_json
+from noisefa.files import read_json, sha256, write_csv, write_json
 from noisefa_pipeline.jobs import parse_blocks
 from noisefa_pipeline.run import tree_of
 from noisefa_pipeline.sessions import git_commit
@@ -156,6 +157,8 @@ def files_under(folder: Path) -> list[str]:
 
 
 def save(snapshot: Path, args: list[str]) -> dict:
+    """Pack the run into SNAPSHOT. The new snapshot is built beside it and swapped in
+    whole: an interrupted save leaves the previous one as it was."""
     if any((Path(".snakemake") / "locks").glob("*")):
         raise ValueError(
             ".snakemake/locks is not empty: the run is still going (stop it first) or "
@@ -172,34 +175,56 @@ def save(snapshot: Path, args: list[str]) -> dict:
     # Folders too, so that unpacking gives them back their times (a directory() output
     # is as old as its folder).
     folders = sorted({str(parent) for p in members for parent in Path(p).parents})
-    snapshot.mkdir(parents=True, exist_ok=True)
-    with atomic_path(snapshot / ARCHIVE) as tmp, tarfile.open(tmp, "w:xz") as tar:
-        for path in [f for f in folders if f != "."] + members + metadata:
-            tar.add(path, recursive=False)
-    manifest = {
-        "saved": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "commit": git_commit(Path.cwd()),
-        "snakemake_args": args,
-        "files": len(members),
-        "bytes_packed": sum(os.path.getsize(p) for p in members + metadata),
-        "left_out_weights": sum(
-            1 for p in set(found) - set(members) - set(rebuilt) if p.endswith(".pt")
-        ),
-        "archive_sha256": sha256(snapshot / ARCHIVE),
-        "pending": sorted(job.name for job in pending),
-        "rebuild": targets,
-        "rebuilt": rebuilt,
-    }
-    write_json(snapshot / MANIFEST, manifest)
+    building = snapshot.with_name(f".{snapshot.name}.saving")
+    shutil.rmtree(building, ignore_errors=True)  # what an interrupted save left
+    building.mkdir(parents=True)
+    try:
+        with tarfile.open(building / ARCHIVE, "w:xz") as tar:
+            for path in [f for f in folders if f != "."] + members + metadata:
+                tar.add(path, recursive=False)
+        manifest = {
+            "saved": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "commit": git_commit(Path.cwd()),
+            "snakemake_args": args,  # for a reader; a restore takes its own
+            "files": len(members),
+            "bytes_packed": sum(os.path.getsize(p) for p in members + metadata),
+            "left_out_weights": sum(
+                1 for p in set(found) - set(members) - set(rebuilt) if p.endswith(".pt")
+            ),
+            "archive_sha256": sha256(building / ARCHIVE),
+            "pending": sorted(job.name for job in pending),
+            "rebuild": targets,  # for a reader; a restore derives its own
+            "rebuilt": rebuilt,
+        }
+        write_json(building / MANIFEST, manifest)
+        swap_in(building, snapshot)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     return manifest
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace the folder `target` by `new`; the old one is kept as .<name>.old until
+    the new one is in place (an interruption in between leaves both, never neither)."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def read_manifest(snapshot: Path) -> dict:
     path = snapshot / MANIFEST
     if not path.is_file() or not (snapshot / ARCHIVE).is_file():
-        raise ValueError(f"{snapshot}: not a snapshot (needs {ARCHIVE} and {MANIFEST})")
+        old = snapshot.with_name(f".{snapshot.name}.old")
+        hint = (
+            f"; the previous snapshot is in {old} (a save was interrupted)" if old.is_dir() else ""
+        )
+        raise ValueError(f"{snapshot}: not a snapshot (needs {ARCHIVE} and {MANIFEST}){hint}")
     manifest = read_json(path)
-    missing = {"archive_sha256", "pending", "rebuild", "rebuilt"} - set(manifest)
+    missing = {"archive_sha256", "pending", "rebuilt"} - set(manifest)
     if missing:
         raise ValueError(f"{path}: damaged manifest (no {', '.join(sorted(missing))})")
     if sha256(snapshot / ARCHIVE) != manifest["archive_sha256"]:
@@ -207,39 +232,101 @@ def read_manifest(snapshot: Path) -> dict:
             f"{snapshot / ARCHIVE} is not the archive {path} describes (sha256 differs): "
             "damaged, or one of the two was replaced without the other"
         )
+    unsafe = [f for f in manifest["rebuilt"] if not _is_result_path(f)]
+    if unsafe:
+        raise ValueError(
+            f"{path} lists files to rebuild outside results/ ({', '.join(unsafe[:5])}): a "
+            "snapshot only carries results; nothing was written"
+        )
     return manifest
 
 
+def _is_result_path(name: str) -> bool:
+    """A relative path inside results/ (no '..', not absolute, not an option)."""
+    path = Path(name)
+    return (
+        not path.is_absolute()
+        and ".." not in path.parts
+        and len(path.parts) > 1
+        and path.parts[0] == str(RESULTS)
+    )
+
+
+def checked_members(tar: tarfile.TarFile, snapshot: Path) -> list[tarfile.TarInfo]:
+    """The archive's members, each a regular file or folder under results/ or
+    .snakemake/metadata/; anything else (code, links, devices, paths that leave the
+    checkout) refuses the whole snapshot before anything is written."""
+    bad = []
+    members = tar.getmembers()
+    for member in members:
+        path = Path(member.name)
+        inside = (
+            not path.is_absolute()
+            and ".." not in path.parts
+            and (path.parts[:1] == RESULTS.parts or path.parts[:2] == METADATA.parts)
+        )
+        if not inside or not (member.isfile() or member.isdir()):
+            kind = "file" if member.isfile() else "folder" if member.isdir() else "link or device"
+            bad.append(f"{member.name} ({kind})")
+    if bad:
+        raise ValueError(
+            f"{snapshot / ARCHIVE} holds {len(bad)} members that are not results: "
+            f"{', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''}. A snapshot carries only "
+            f"regular files under {RESULTS}/ and {METADATA}/ (data, never code); nothing "
+            "was written"
+        )
+    return members
+
+
+def rebuild_targets(every_job: list[PendingJob], rebuilt: dict) -> list[str]:
+    """The Snakemake targets that make the files a snapshot left out, from this
+    checkout's own plan (a manifest carries data, never arguments): each output of a
+    rebuilt rule that is, or holds, one of those files."""
+    wanted = set(rebuilt)
+    targets = []
+    for job in every_job:
+        if job.rule not in REBUILT_RULES:
+            continue
+        for out in job.outputs:
+            if out in wanted or any(_under(f, {out}) for f in wanted):
+                targets.append(out)
+    return sorted(set(targets))
+
+
 def restore(snapshot: Path, args: list[str]) -> dict:
+    """Unpack SNAPSHOT into this checkout: all of it, or (on any error) nothing."""
     manifest = read_manifest(snapshot)
     if RESULTS.exists() and any(RESULTS.iterdir()):
-        raise ValueError(f"{RESULTS}/ is not empty: restore into a checkout without results")
-    start = datetime.now(UTC).replace(microsecond=0)
-    if manifest["rebuild"]:  # targets first: --configfile takes a list
-        snakemake([*manifest["rebuild"], *args])
-    # Unpacked after the rebuild, so that those jobs' logs, benchmarks, records and
-    # histories (which hold their run time) and metadata are the saved ones.
-    with tarfile.open(snapshot / ARCHIVE, "r:xz") as tar:
-        tar.extractall(".", filter="data")  # keeps each file's modification time
-    for path, record in manifest["rebuilt"].items():
-        if not Path(path).is_file():
-            raise ValueError(f"{path}: the workflow no longer writes this file")
-        if sha256(Path(path)) != record["sha256"]:
-            raise ValueError(
-                f"{path} was rebuilt differently from the snapshot's (sha256 differs): the "
-                "data mirror, the code or the machine's arithmetic changed, so the "
-                "snapshot's finished jobs do not follow from it"
-            )
-        os.utime(path, (record["mtime"], record["mtime"]))
-    planned = sorted(job.name for job in pending_jobs(args))
-    if planned != manifest["pending"]:
-        extra = sorted(set(planned) - set(manifest["pending"]))
-        lost = sorted(set(manifest["pending"]) - set(planned))
         raise ValueError(
-            "after the restore, Snakemake plans other jobs than were left: "
-            f"{len(extra)} more ({'; '.join(extra[:5])}), {len(lost)} fewer "
-            f"({'; '.join(lost[:5])}). Was the workflow or its configuration changed?"
+            f"{RESULTS}/ is not empty: restore into a checkout without results (a failed "
+            f"restore leaves none behind, so this {RESULTS}/ holds another run: move it "
+            "away first)"
         )
+    with tarfile.open(snapshot / ARCHIVE, "r:xz") as tar:
+        members = checked_members(tar, snapshot)
+    metadata_before = set(files_under(METADATA)) if METADATA.is_dir() else set()
+    staging = Path(f".snapshot-restore.{os.getpid()}")
+    start = datetime.now(UTC).replace(microsecond=0)
+    try:
+        targets = rebuild_targets(pending_jobs(args, "--forceall"), manifest["rebuilt"])
+        if targets:  # targets first: --configfile takes a list
+            snakemake([*targets, *args])
+        # Unpacked after the rebuild, so that those jobs' logs, benchmarks, records and
+        # histories (which hold their run time) and metadata are the saved ones; staged
+        # first, then moved into place.
+        with tarfile.open(snapshot / ARCHIVE, "r:xz") as tar:
+            tar.extractall(staging, members=members, filter="data")  # keeps mtimes
+        move_into_place(staging, members)
+        check_rebuilt(manifest["rebuilt"])
+        check_plan(manifest["pending"], args)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(RESULTS, ignore_errors=True)  # it was empty: leave no trace
+        added = (set(files_under(METADATA)) if METADATA.is_dir() else set()) - metadata_before
+        for path in added:
+            Path(path).unlink(missing_ok=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
     end = datetime.now(UTC).replace(microsecond=0)
     row = {
         "restored": end.isoformat(),
@@ -254,6 +341,47 @@ def restore(snapshot: Path, args: list[str]) -> dict:
     earlier = pd.read_csv(restores) if restores.exists() else pd.DataFrame()
     write_csv(restores, pd.concat([earlier, pd.DataFrame([row])], ignore_index=True))
     return manifest
+
+
+def move_into_place(staging: Path, members: list[tarfile.TarInfo]) -> None:
+    """Move the staged files to where they belong, then give folders their saved times
+    (moving files into a folder touches it)."""
+    for member in members:
+        if member.isfile():
+            target = Path(member.name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / member.name, target)
+    for member in members:
+        if member.isdir():
+            Path(member.name).mkdir(parents=True, exist_ok=True)
+    for member in sorted((m for m in members if m.isdir()), key=lambda m: -len(m.name)):
+        os.utime(member.name, (member.mtime, member.mtime))
+
+
+def check_rebuilt(rebuilt: dict) -> None:
+    for path, record in rebuilt.items():
+        if not Path(path).is_file():
+            raise ValueError(f"{path}: the workflow no longer writes this file")
+        if sha256(Path(path)) != record["sha256"]:
+            raise ValueError(
+                f"{path} was rebuilt differently from the snapshot's (sha256 differs): the "
+                "data mirror, the code or the machine's arithmetic changed, so the "
+                "snapshot's finished jobs do not follow from it"
+            )
+        os.utime(path, (record["mtime"], record["mtime"]))
+
+
+def check_plan(pending: list[str], args: list[str]) -> None:
+    planned = sorted(job.name for job in pending_jobs(args))
+    if planned != pending:
+        extra = sorted(set(planned) - set(pending))
+        lost = sorted(set(pending) - set(planned))
+        raise ValueError(
+            "after the restore, Snakemake plans other jobs than were left: "
+            f"{len(extra)} more ({'; '.join(extra[:5])}), {len(lost)} fewer "
+            f"({'; '.join(lost[:5])}). Was the workflow or its configuration changed? "
+            "Nothing was kept; the restore can be retried"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

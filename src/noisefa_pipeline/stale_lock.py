@@ -11,7 +11,9 @@ two runs write the same files, so the lock is removed only when it is provably s
   which records its owner in `.snakemake/noisefa-owner.json` (host, boot id, PID
   namespace, PID and the process's start time);
 - the record was written on this host, since its last boot, in this PID namespace; and
-- that process is gone (no such PID, or the PID now belongs to a later process).
+- that process is gone (no such PID, or the PID now belongs to a later process); and
+- no Snakemake process on this host works in this folder (/proc/<pid>/cwd): the lock
+  may belong to a run started by hand after the recorded one ended.
 
 Anything else - a lock from a Snakemake started by hand, a run on another machine or
 container sharing the folder, a system without /proc - is left alone, and the message
@@ -69,8 +71,42 @@ def identity(pid: int) -> dict:
     }
 
 
-def lock_is_stale(owner: dict | None) -> tuple[bool, str]:
-    """(True, why) only when the recorded owner is provably dead; else (False, why not)."""
+def _is_snakemake(argv: list[str]) -> bool:
+    """Whether a command line runs Snakemake itself (its entry point, or python running
+    it), not a command that merely passes it as an argument (`noisefa_pipeline.run`)."""
+    names = [Path(a).name for a in argv[:3]]
+    return (
+        names[:1] == ["snakemake"]
+        or names[1:2] == ["snakemake"]
+        or argv[1:3] == ["-m", "snakemake"]
+    )
+
+
+def snakemakes_in(folder: Path) -> list[int]:
+    """PIDs of the Snakemake processes on this host whose working folder is `folder`."""
+    found = []
+    here = folder.resolve()
+    for entry in Path("/proc").glob("[0-9]*"):
+        pid = int(entry.name)
+        if pid == os.getpid():
+            continue
+        try:
+            if Path(os.readlink(entry / "cwd")).resolve() != here:
+                continue
+            argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:  # gone, or not ours to read
+            continue
+        if _is_snakemake(argv) and start_time(pid) is not None:
+            found.append(pid)
+    return found
+
+
+def lock_is_stale(owner: dict | None, folder: Path | None = None) -> tuple[bool, str]:
+    """(True, why) only when the recorded owner is provably dead and no Snakemake works
+    in `folder` (default: here); else (False, why not)."""
+    running = snakemakes_in(folder or Path.cwd())
+    if running:
+        return False, f"Snakemake (PID {', '.join(map(str, running))}) is running in this folder"
     if owner is None:
         return False, "no record of the run that holds it (started outside `make pipeline`?)"
     here = identity(os.getpid())

@@ -61,6 +61,8 @@ if problems := plan.config_problems(config):
     raise WorkflowError(
         "The configuration is inconsistent:\n  - " + "\n  - ".join(problems)
     )
+if too_many := plan.job_bound_problem(config):
+    raise WorkflowError(too_many)
 # The main process checks the configuration against its tree's record (or writes it)
 # and decides which datasets the run can have; the jobs it starts read that decision,
 # so a compute node without internet plans exactly the same jobs.

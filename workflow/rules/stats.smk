@@ -57,7 +57,9 @@ rule study_verdicts:
         CONDA_ENV
     params:
         margin=lambda wc: verdict_margin(wc.study),
-        subset=lambda wc: "--subset" if "train_size" in config["studies"][wc.study] else "",
+        subset=lambda wc: (
+            "--subset" if "train_size" in config["studies"][wc.study] else ""
+        ),
         prefix=lambda wc, output: output.csv[: -len(".csv")],
     shell:
         "python -m noisefa.cli.verdicts --study {wildcards.study} --stats {input.stats:q}"

@@ -30,6 +30,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from ..errors import ResultError
+from ..job_files import read_table
 from ..paper import DATASET_TITLES, PAPER_DEPTHS, paper_claims
 from .statistics import tost_p, welch_from_summary
 from .tables import ROWS, not_run
@@ -95,14 +96,6 @@ class Results:
             if path.is_file():
                 return validated(read_table(path), path, TABLE_CHECKS)
         return None
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """A results CSV; an empty or unparsable one is an error naming it."""
-    try:
-        return pd.read_csv(path)
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ResultError(f"{path} is damaged ({exc}); its job must run again") from None
 
 
 def _is_probability(x: float) -> bool:

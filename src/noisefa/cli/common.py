@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -38,6 +39,24 @@ def run(main: Callable[[list[str] | None], None], argv: list[str] | None = None)
         _fail(main, f"{what}{where}")
     except MemoryError:
         _fail(main, "out of memory; run fewer jobs at once (--cores) or on a larger machine")
+
+
+@contextlib.contextmanager
+def allocating(dims, networks: int):
+    """Networks too large for this machine's memory: one message naming the keys that
+    size them, not an allocator's traceback."""
+    try:
+        yield
+    except (RuntimeError, MemoryError) as exc:
+        if isinstance(exc, RuntimeError) and "alloc" not in str(exc).lower():
+            raise
+        weights = sum(a * b for a, b in zip(dims[:-1], dims[1:], strict=False))
+        raise ConfigError(
+            f"cannot allocate {networks} network(s) of layer sizes {list(dims)} "
+            f"({weights:,} weights each, twice with their feedback, plus Adam's state): "
+            "lower training.hidden (or the study's widths), or run on a machine with more "
+            "memory"
+        ) from None
 
 
 def _fail(main: Callable, message: str) -> None:

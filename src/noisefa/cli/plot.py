@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from ..catalogue import FIGURES
 from ..collected import Collected
+from ..job_files import read_table
 from ..studies import part
 from .common import command_parser, json_argument, log, run
 
@@ -35,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     apply_style()
     inputs = FigureInputs(
         collected=Collected(args.collected) if args.collected else None,
-        stats=pd.read_csv(args.stats) if args.stats else None,
+        stats=read_table(Path(args.stats)) if args.stats else None,
         data_dir=args.data_dir,
         noise=args.noise,
         params=args.params,

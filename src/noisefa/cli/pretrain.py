@@ -30,6 +30,7 @@ from ..naming import pretraining_tag
 from ..paths import seed_folder
 from ..seeding import generator
 from .common import (
+    allocating,
     command_parser,
     config_hash,
     log,
@@ -151,14 +152,15 @@ def main(argv: list[str] | None = None) -> None:
     schedule = noise_schedule(args, args.probe_size)
     n_epochs = schedule.epochs
     starts = args.start_from
-    nets = [
-        (
-            load_network(start, args.rule, args.dims)
-            if start is not None
-            else build_network(args.dims, args.rule, seed, args.init)
-        ).to(device)
-        for seed, start in zip(args.seeds, starts, strict=True)
-    ]
+    with allocating(args.dims, len(args.seeds)):
+        nets = [
+            (
+                load_network(start, args.rule, args.dims)
+                if start is not None
+                else build_network(args.dims, args.rule, seed, args.init)
+            ).to(device)
+            for seed, start in zip(args.seeds, starts, strict=True)
+        ]
     before = [
         per_neuron_angles(net, "untrained" if start is None else "start")
         for net, start in zip(nets, starts, strict=True)

@@ -34,6 +34,7 @@ from ..learning.recording import Recorder
 from ..paths import seed_folder
 from ..seeding import generator
 from .common import (
+    allocating,
     command_parser,
     config_hash,
     log,
@@ -197,10 +198,11 @@ def main(argv: list[str] | None = None) -> None:
     info = get_dataset(args.dataset)
     dims = mlp_dims(info.input_dim, info.n_classes, args.depth, args.hidden)
     checkpoints = check_pretrained(args)
-    nets = [
-        build_for_method(args, dims, seed, pretrained).to(device)
-        for seed, pretrained in zip(args.seeds, checkpoints, strict=True)
-    ]
+    with allocating(dims, len(args.seeds)):
+        nets = [
+            build_for_method(args, dims, seed, pretrained).to(device)
+            for seed, pretrained in zip(args.seeds, checkpoints, strict=True)
+        ]
     splits = load_split_tensors(args.data_dir, args.dataset, args.split, device, args.input_scaling)
     label = f"{args.dataset} d{args.depth} {args.method}"
     log(
@@ -210,6 +212,11 @@ def main(argv: list[str] | None = None) -> None:
     train = splits["train"]
     probe = None
     if args.alignment_probe > 0:  # the same images for every network and method
+        if args.alignment_probe > len(train):
+            raise ConfigError(
+                f"--alignment-probe {args.alignment_probe} asks for more images than the "
+                f"split's {len(train)} training images (the study's alignment_probe)"
+            )
         probe = (train.x[: args.alignment_probe], train.y[: args.alignment_probe])
     recorders = [
         Recorder(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from noisefa.analysis.evaluation import EvalInputs
+from noisefa.job_files import read_table
 
 
 def evaluate(inputs: EvalInputs) -> pd.DataFrame:
-    return pd.concat([pd.read_csv(path) for path in inputs.extra], ignore_index=True)
+    return pd.concat([read_table(Path(path)) for path in inputs.extra], ignore_index=True)

@@ -70,8 +70,23 @@ def factor_of(variant: str) -> str:
     return next(f for f, (prefix, _) in FACTORS.items() if variant.startswith(prefix))
 
 
+PARSE = {"width": int, "split_seed": int, "val_fraction": float, "scaling": str, "init": str}
+
+
+def setting_of(variant: str) -> dict:
+    """The inverse of `variant_name` ({factor: value}), read from the name alone: a
+    run's settings are asked for once per job, so they must not rebuild every variant."""
+    if variant == BASE:
+        return {}
+    found = {}
+    for part in variant.split("+"):
+        factor = next(f for f, (prefix, _) in FACTORS.items() if part.startswith(prefix))
+        found[factor] = PARSE[factor](part.removeprefix(FACTORS[factor][0]))
+    return found
+
+
 def _settings(config: dict, key: RunKey):
-    overrides = {FACTORS[f][1]: v for f, v in variants(config)[key.variant].items()}
+    overrides = {FACTORS[f][1]: v for f, v in setting_of(key.variant).items()}
     return early_stopping_settings(config, key, **overrides)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.colors import TwoSlopeNorm
 
 from noisefa.figures.style import FigureInputs
+from noisefa.paper import DATASET_TITLES
 
 from .statistics import GAP, STATED
 from .verdicts import BEYOND, WITHIN, cell_name, cell_verdicts
@@ -34,7 +35,12 @@ def sensitivity_gaps(inputs: FigureInputs):
     table = cell_verdicts(inputs.stats[inputs.stats["measure"] == GAP], margin, subset)
     variants = inputs.params.get("variants") or list(dict.fromkeys(table["setting"]))
     columns = _columns(table, variants)
-    cells = list(dict.fromkeys(zip(table["dataset"], table["method"], strict=True)))
+    order = {name: i for i, name in enumerate(DATASET_TITLES)}  # the paper's order
+    methods = {"bp": 0, "fa": 1, "fa_noise": 2}
+    cells = sorted(
+        dict.fromkeys(zip(table["dataset"], table["method"], strict=True)),
+        key=lambda c: (order.get(c[0], 99), methods.get(c[1], 9)),
+    )
     gaps = np.full((len(cells), len(columns)), np.nan)
     verdicts = np.full(gaps.shape, "", dtype=object)
     index = table.set_index(["dataset", "method", "setting", "rule"])
@@ -61,7 +67,7 @@ def sensitivity_gaps(inputs: FigureInputs):
             elif verdicts[i, j] == BEYOND:
                 ax.plot([j + 0.3], [i - 0.28], marker="x", ms=3.5, color="0.25", lw=0)
     labels = [s if r == STATED else f"base: {RULE_SHORT[r]}" for s, r in columns]
-    ax.set_xticks(range(len(columns)), labels, rotation=55, ha="right", fontsize=7)
+    ax.set_xticks(range(len(columns)), labels, rotation=90, fontsize=7)
     ax.set_yticks(range(len(cells)), [cell_name(*c) for c in cells], fontsize=7)
     n = sorted({int(x) for x in table["n"]}) if len(table) else []
     ax.set_title(
