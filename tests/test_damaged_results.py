@@ -442,3 +442,16 @@ def test_the_collected_tables_survive_a_round_trip(pretrained, tmp_path):
                  "--out-dir", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert pd.read_csv(out / "pretrain_histories.csv")["epoch"].max() == 5
+
+
+def test_clearing_a_killed_runs_lock_removes_the_half_written_files_it_left(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".snakemake" / "locks").mkdir(parents=True)
+    (tmp_path / ".snakemake" / "locks" / "0.input.lock").write_text("x")
+    (tmp_path / ".snakemake" / "noisefa-owner.json").write_text(json.dumps(ended_process()))
+    data = tmp_path / "results" / "quick" / "data" / "mnist"
+    data.mkdir(parents=True)
+    (data / "train.npz").write_bytes(b"finished")
+    (data / ".train.npz.1nb69h32.tmp.npz").write_bytes(b"half")  # SIGKILL mid-write
+    assert stale_lock.clear_if_stale(["true"])  # `true --unlock` stands in for Snakemake
+    assert sorted(p.name for p in data.iterdir()) == ["train.npz"]

@@ -33,6 +33,19 @@ def _current_umask() -> int:
     return mask
 
 
+# The temporary names atomic_path writes to (".<name>.<8 random>.tmp<suffix>"): a job
+# killed by SIGKILL leaves one behind, which no finished file ever is.
+PARTIAL = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp")
+
+
+def partial_files(root: str | os.PathLike) -> list[Path]:
+    """Files under `root` that a killed writer left half-written (atomic_path's names)."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob(".*") if p.is_file() and PARTIAL.match(p.name))
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path next to `path`; rename it onto `path` only on success.

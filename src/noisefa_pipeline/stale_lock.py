@@ -31,9 +31,10 @@ import sys
 from pathlib import Path
 
 from noisefa.cli.common import command_parser, log, run
-from noisefa.files import write_json
+from noisefa.files import partial_files, write_json
 
 LOCKS = Path(".snakemake/locks")
+RESULTS = Path("results")  # every results tree (noisefa.results_tree)
 OWNER = Path(".snakemake/noisefa-owner.json")
 
 
@@ -149,6 +150,13 @@ def clear_if_stale(snakemake_args: list[str]) -> bool:
     if unlock.returncode:  # Snakemake has said why (a refused configuration, say)
         log("the lock was not removed: Snakemake refused (its message is above)")
         return False
+    # the killed run's jobs may have left half-written temporary files; no run is alive
+    # here (checked above), so none of them is being written
+    left = partial_files(RESULTS)
+    for path in left:
+        path.unlink(missing_ok=True)
+    if left:
+        log(f"removed {len(left)} half-written file(s) the killed run left, e.g. {left[0]}")
     return True
 
 
