@@ -4,6 +4,7 @@ plan and its price before, a line per job during, a few lines after Ctrl-C."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -139,9 +140,15 @@ def test_ctrl_c_leaves_a_few_lines_that_say_how_to_resume(tmp_path):
     assert 1 <= len(after) <= 5, after
     assert "Interrupted" in after[0] and any("Resume with: make pipeline" in a for a in after)
     assert "Traceback" not in "".join(after)
-    # what finished is kept: resuming plans fewer jobs than the first run did
+    # what finished is kept: resuming (the profile reruns a job cut off mid-way) plans fewer
+    # jobs than the first run did
     dry = subprocess.run(
-        [str(BIN / "snakemake"), "-n", "--configfile", "tiny.yaml", "--cores", "1"],
+        [str(BIN / "snakemake"), "-n", "--workflow-profile", "workflow/profiles/default",
+         "--configfile", "tiny.yaml", "--cores", "1"],
         cwd=work, capture_output=True, text=True,
     )  # fmt: skip
-    assert dry.returncode == 0, dry.stderr[-2000:]
+    assert dry.returncode == 0, (dry.stdout + dry.stderr)[-2000:]
+    plan_line = next(x for x in before if x.startswith("Plan for"))
+    planned = int(re.search(r"\((\d+) jobs;", plan_line).group(1))
+    left = int(re.search(r"^total\s+(\d+)", dry.stdout, re.M).group(1))
+    assert left < planned, (left, planned)
