@@ -169,6 +169,9 @@ def test_a_finished_run_becomes_a_record_that_checks_out(tmp_path):
     assert "| fast_learning |      1 |           2 |" in provenance  # and per study
     assert "not in this configuration" in provenance  # why claims were not run
     assert "No sessions were logged" in provenance
+    from noisefa.code_version import code_hash, training_code
+
+    assert f"**Training code:** hash `{code_hash(training_code())[:16]}`" in provenance
 
 
 def test_a_run_carried_between_sessions_says_so(tmp_path):

@@ -90,3 +90,83 @@ def test_a_key_added_to_the_schema_at_its_default_keeps_the_tree(tmp_path):
     other = {"studies": {"wbt_init": {"epochs": 20, "alignment_probe": 8}}, "data": {}}
     with pytest.raises(ConfigError, match="alignment_probe: 1024 -> 8"):
         results_tree.check_or_record(tree, other, ["quick.yaml"], REPO, with_defaults=with_defaults)
+
+
+# --- which code made a tree (noisefa.code_version; issue 35) --------------------------
+
+
+def _other_code(record: dict, name: str) -> dict:
+    """The record as if the file `name` of the training code had been different."""
+    from noisefa.code_version import code_hash
+
+    files = {**record["training_code"]["files"], name: "0" * 64}
+    return {**record, "training_code": {"hash": code_hash(files), "files": files}}
+
+
+def test_a_tree_refuses_to_grow_under_other_training_code_naming_the_files(tmp_path, monkeypatch):
+    monkeypatch.delenv(results_tree.ACCEPT_CODE, raising=False)
+    tree = str(tmp_path / "quick")
+    config = {"studies": {"fast_learning": {"epochs": 4}}, "data": {}}
+    record = results_tree.check_or_record(tree, config, ["quick.yaml"], REPO)
+    name = "learning/rules/feedback_alignment.py"
+    assert name in record["training_code"]["files"]
+    results_tree.save_record(tree, _other_code(record, name))
+    with pytest.raises(ConfigError, match=rf"(?s){name} \(edited\).*Nothing was written"):
+        results_tree.check_or_record(tree, config, ["quick.yaml"], REPO)
+    assert results_tree.read_record(tree)["training_code"]["files"][name] == "0" * 64
+    # accepted: the change is listed, and the tree goes on under today's code
+    monkeypatch.setenv(results_tree.ACCEPT_CODE, "1")
+    accepted = results_tree.check_or_record(tree, config, ["quick.yaml"], REPO)
+    assert accepted["code_changes"][0]["files"] == [f"{name} (edited)"]
+    monkeypatch.delenv(results_tree.ACCEPT_CODE)
+    assert results_tree.check_or_record(tree, config, ["quick.yaml"], REPO) == accepted
+
+
+def test_a_tree_made_before_code_was_recorded_records_todays(tmp_path):
+    tree = str(tmp_path / "quick")
+    config = {"studies": {}, "data": {}}
+    record = results_tree.check_or_record(tree, config, ["quick.yaml"], REPO)
+    legacy = {k: v for k, v in record.items() if k != "training_code"}
+    results_tree.save_record(tree, legacy)
+    again = results_tree.check_or_record(tree, config, ["quick.yaml"], REPO)
+    assert again["training_code"]["hash"] == record["training_code"]["hash"]
+    assert "recorded_since" in results_tree.read_record(tree)["training_code"]
+
+
+def test_the_training_code_is_every_module_the_training_jobs_import():
+    """The import graph read from the source covers what the jobs really load, and
+    leaves out what only draws or tests (a figure edit keeps a tree)."""
+    from noisefa.code_version import ENTRY_POINTS, PACKAGE, training_files
+
+    modules = ", ".join("noisefa." + e.removesuffix(".py").replace("/", ".") for e in ENTRY_POINTS)
+    shown = subprocess.run(
+        [
+            str(BIN / "python"),
+            "-c",
+            f"import sys, {modules}\n"
+            "print('\\n'.join(m.__file__ for n, m in list(sys.modules.items())"
+            " if n.startswith('noisefa') and getattr(m, '__file__', None)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    loaded = {os.path.realpath(f) for f in shown}
+    listed = {os.path.realpath(f) for f in training_files()}
+    assert loaded <= listed, sorted(loaded - listed)
+    names = {str(p.relative_to(PACKAGE)) for p in training_files()}
+    assert {"learning/rules/feedback_alignment.py", "data/splits.py", "seeding.py"} <= names
+    assert not [n for n in names if n.startswith(("figures/", "studies/", "analysis/statistics"))]
+
+
+def test_every_result_records_its_commit_and_training_code():
+    import time
+
+    import torch
+
+    from noisefa.cli.common import provenance
+    from noisefa.code_version import code_hash, training_code
+
+    info = provenance(torch.device("cpu"), time.time())
+    assert info["training_code"] == code_hash(training_code())
+    assert info["commit"] is None or len(info["commit"]) >= 7

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 
@@ -152,3 +153,53 @@ def test_ctrl_c_leaves_a_few_lines_that_say_how_to_resume(tmp_path):
     planned = int(re.search(r"\((\d+) jobs;", plan_line).group(1))
     left = int(re.search(r"^total\s+(\d+)", dry.stdout, re.M).group(1))
     assert left < planned, (left, planned)
+
+
+def test_jobs_that_read_weights_a_snapshot_left_out_send_their_maker_again(tmp_path, monkeypatch):
+    from noisefa.files import WEIGHTS_LEFT_OUT
+
+    monkeypatch.chdir(tmp_path)
+    group = tmp_path / "results/quick/runs/fast_learning/mnist/depth2/base/fa"
+    group.mkdir(parents=True)
+    (group / WEIGHTS_LEFT_OUT).write_text("{}")
+    listing = LISTING.replace(
+        "input: results/quick/data/mnist/train.npz", f"input: {group}/seed0/weights.pt"
+    )
+    commands = []
+
+    def dry_run(command):
+        commands.append(command)
+        return (0, listing) if len(commands) == 1 else (1, "Error: stop here")
+
+    monkeypatch.setattr(run, "dry_run", dry_run)
+    monkeypatch.setattr(run.stale_lock, "clear_if_stale", lambda command: True)
+    with pytest.raises(SystemExit):
+        run.main(["--", "snakemake", "--configfile", "x.yaml"])
+    assert commands[1][-2:] == ["--forcerun", str(group)]
+
+
+def test_a_jobs_error_survives_a_full_disk(tmp_path, monkeypatch):
+    """Its stderr (the job's log) cannot be written: the message is kept aside, and
+    the run wrapper shows it beside the empty log."""
+    from noisefa.cli.common import aside_path
+
+    program = (
+        "from noisefa.cli.common import run\n"
+        "def main(argv):\n"
+        "    raise ValueError('training.hidden: 1e9 is too large')\n"
+        "run(main)\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(BIN / "python"), "-c", program], stderr=full, env=env)
+    assert done.returncode == 2
+    kept = (tmp_path / "noisefa-job-errors" / "dev__full").read_text()
+    assert "training.hidden: 1e9 is too large" in kept and "No space left" in kept
+    log = tmp_path / "job.log"
+    log.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    aside = aside_path(log)
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    aside.write_text("noisefa.cli.train: error: No space left on device\n")
+    assert run.last_line(str(log)).startswith("noisefa.cli.train: error: No space left")
+    assert run.last_line(str(tmp_path / "absent.log")) == "(no log)"

@@ -11,6 +11,8 @@ import tarfile
 
 import pytest
 
+from noisefa.code_version import code_hash, training_code
+from noisefa.files import WEIGHTS_LEFT_OUT
 from noisefa_pipeline.snapshot import (
     ARCHIVE,
     MANIFEST,
@@ -159,7 +161,9 @@ def test_an_unfinished_run_restored_elsewhere_plans_only_the_jobs_it_had_left(tm
     # Part of the run: one job of networks trained from noise pretraining, and what it
     # needs (data, split, pretraining); everything else is left to do.
     group = "results/smoke+offline/runs/fast_learning/mnist/depth2/base/fa_noise"
-    snakemake(*args[2:], "--cores", "2", group, cwd=first, env=env)
+    # and one whose weights only a job that reads tables needs: left out, and marked
+    tables_only = "results/smoke+offline/runs/rules/mnist/depth3/base/kp"
+    snakemake(*args[2:], "--cores", "2", group, tables_only, cwd=first, env=env)
     saved = snapshot_cli("save", str(tmp_path / "snap"), "--", *args, cwd=first, env=env)
     assert "jobs to go" in saved.stderr
     manifest = json.loads((tmp_path / "snap" / MANIFEST).read_text())
@@ -182,6 +186,12 @@ def test_an_unfinished_run_restored_elsewhere_plans_only_the_jobs_it_had_left(tm
     restored = snapshot_cli("restore", str(tmp_path / "snap"), "--", *args, cwd=second, env=env)
     assert "plans the" in restored.stderr, restored.stderr
     restores = (second / tree / "restores.csv").read_text().splitlines()
+    # the weights left out are marked where they were (issue 35), and the snapshot
+    # names the code that made its results
+    assert list(manifest["weights_left_out"]) == [tables_only]
+    for folder in manifest["weights_left_out"]:
+        assert (second / folder / WEIGHTS_LEFT_OUT).is_file(), folder
+    assert manifest["training_code"]["hash"] == code_hash(training_code())
     assert len(restores) == 2 and restores[0].startswith("restored,saved,")  # one restore
     for name in packed:
         assert digest(second / name) == digest(first / name), name
@@ -348,3 +358,75 @@ def test_an_interrupted_save_keeps_the_previous_snapshot(tmp_path, monkeypatch):
     monkeypatch.setattr(snapshot, "pending_jobs", lambda args, *extra: [])
     snapshot.save(old, [])  # a save that completes replaces it whole
     assert snapshot.read_manifest(old)["files"] == 1
+
+
+def test_a_snapshot_of_other_training_code_is_refused_naming_the_files(
+    tmp_path, monkeypatch, no_snakemake
+):
+    from noisefa import results_tree
+    from noisefa.code_version import code_hash, training_code
+    from noisefa_pipeline import snapshot
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(results_tree.ACCEPT_CODE, raising=False)
+    files = {**training_code(), "learning/rules/feedback_alignment.py": "0" * 64}
+    other = {"training_code": {"hash": code_hash(files), "files": files}, "commit": "abc123"}
+    snap = _snapshot(tmp_path / "snap", {"results/a.csv": b"x"}, other)
+    with pytest.raises(
+        ValueError, match=r"(?s)feedback_alignment.py \(edited\).*Nothing was written"
+    ):
+        snapshot.restore(snap, [])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"] and no_snakemake == []
+    monkeypatch.setenv(results_tree.ACCEPT_CODE, "1")  # accepted: restored
+    snapshot.restore(snap, [])
+    assert (tmp_path / "results" / "a.csv").read_bytes() == b"x"
+    same = {"training_code": {"hash": code_hash(training_code()), "files": training_code()}}
+    monkeypatch.delenv(results_tree.ACCEPT_CODE)
+    snapshot.check_code(same, snap)  # this checkout's own code passes
+
+
+def test_weights_a_snapshot_leaves_out_are_marked_and_made_again_when_needed(
+    tmp_path, monkeypatch, no_snakemake
+):
+    from noisefa.errors import CheckpointError
+    from noisefa.files import WEIGHTS_LEFT_OUT, load_tensors
+    from noisefa_pipeline import snapshot
+    from noisefa_pipeline.jobs import JobBlock, left_out_inputs
+
+    group = "results/runs/fast_learning/mnist/depth2/base/fa"
+    every_job = [PendingJob("train_networks", (), (group,))]
+    weights = [f"{group}/seed0/weights.pt", f"{group}/seed1/weights.pt"]
+    assert snapshot.left_out_weights(weights, every_job) == {group: weights}
+    with pytest.raises(ValueError, match="no job of the workflow makes"):
+        snapshot.left_out_weights(["results/stray/w.pt"], every_job)
+
+    monkeypatch.chdir(tmp_path)
+    snap = _snapshot(
+        tmp_path / "snap",
+        {f"{group}/history.csv": b"x", group: _folder(group)},
+        {"weights_left_out": {group: weights}, "saved": "2026-12-06T00:00:00+00:00"},
+    )
+    snapshot.restore(snap, [])
+    marker = tmp_path / group / WEIGHTS_LEFT_OUT
+    assert json.loads(marker.read_text())["files"] == weights
+    # as old as the folder, which keeps its saved time: Snakemake finds the job done
+    assert os.path.getmtime(tmp_path / group) == 1_700_000_000
+    assert os.path.getmtime(marker) == 1_700_000_000
+    # a job that reads them: the error says why they are missing and what makes them
+    with pytest.raises(CheckpointError, match=rf"left out the weights of {group}.*--forcerun"):
+        load_tensors(weights[0])
+    # the run wrapper sends their job again, but not for a job that reads only tables
+    reader = JobBlock("train_networks", {"input": f"{group}, results/data/mnist/train.npz"})
+    tables = JobBlock("collect_study", {"input": group})
+    assert left_out_inputs([reader, tables]) == [group]
+    assert left_out_inputs([tables]) == []
+    bad = {"weights_left_out": {"../outside": ["../outside/w.pt"]}}
+    (tmp_path / "results").rename(tmp_path / "old")
+    with pytest.raises(ValueError, match="outside results/"):
+        snapshot.restore(_snapshot(tmp_path / "bad", {"results/a.csv": b"x"}, bad), [])
+
+
+def _folder(name: str) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.mtime, info.mode = tarfile.DIRTYPE, 1_700_000_000, 0o755
+    return info

@@ -26,6 +26,9 @@ from .errors import CheckpointError, ResultError
 if TYPE_CHECKING:  # imported on use: table-only stages never load torch
     import torch
 
+# In a folder whose weight files a restored snapshot left out (noisefa_pipeline.snapshot)
+WEIGHTS_LEFT_OUT = "WEIGHTS_LEFT_OUT.json"
+
 
 def _current_umask() -> int:
     mask = os.umask(0)  # the only way to read it; set straight back
@@ -145,7 +148,7 @@ def load_tensors(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     try:
         data = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
-        raise CheckpointError(f"checkpoint {path} does not exist") from None
+        raise CheckpointError(f"checkpoint {path} does not exist{left_out_advice(path)}") from None
     except pickle.UnpicklingError:
         raise CheckpointError(
             f"cannot read checkpoint {path}: it holds objects other than tensors, which are "
@@ -159,6 +162,19 @@ def load_tensors(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     if not isinstance(data, dict) or not all(isinstance(v, torch.Tensor) for v in data.values()):
         raise CheckpointError(f"checkpoint {path} is not a dict of tensors")
     return data
+
+
+def left_out_advice(path: str | os.PathLike) -> str:
+    """Why a weight file is missing, when a snapshot left it out (its folder holds a
+    WEIGHTS_LEFT_OUT marker: noisefa_pipeline.snapshot), and how to make it again."""
+    for folder in Path(path).parents:
+        if (folder / WEIGHTS_LEFT_OUT).is_file():
+            return (
+                f": the snapshot this tree was restored from left out the weights of {folder} "
+                f"(see {folder / WEIGHTS_LEFT_OUT}). `make pipeline` makes them again when a "
+                f"job needs them; with snakemake itself, add --forcerun {folder}"
+            )
+    return ""
 
 
 def sha256(path: str | os.PathLike) -> str:

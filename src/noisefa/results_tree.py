@@ -24,10 +24,11 @@ import datetime
 import hashlib
 import json
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from .code_version import code_hash, git_commit, listed, training_code
+from .code_version import differences as code_differences
 from .errors import ConfigError
 
 ROOT = "results"
@@ -35,6 +36,45 @@ RECORD = "configuration.json"
 # Keys that do not change what a run computes (see the module docstring).
 UNHASHED = ("data", "results", "shadow", "compute")
 ENV = "NOISEFA_RESULTS"  # the tree, for the processes a workflow starts
+ACCEPT_CODE = "NOISEFA_ACCEPT_CODE_CHANGE"  # =1: grow a tree under edited training code
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def with_training_code(tree: str, record: dict) -> dict:
+    """The record, checked against this checkout's training code (noisefa.code_version).
+
+    Other training code is refused (ConfigError naming the files), unless $ACCEPT_CODE
+    is 1: the change is then listed in the record's `code_changes`, for the record's
+    provenance. A tree made before code was recorded gets today's, marked as such."""
+    current = training_code()
+    recorded = record.get("training_code")
+    if recorded is None:
+        return {**record, "training_code": {"hash": code_hash(current), "files": current,
+                                            "recorded_since": now()}}  # fmt: skip
+    edits = code_differences(recorded)
+    if not edits:
+        return record
+    if os.environ.get(ACCEPT_CODE) != "1":
+        raise ConfigError(
+            f"{tree} was made with other training code (hash {recorded['hash'][:12]}); "
+            f"this checkout's is {code_hash(current)[:12]}. The files that train networks "
+            f"or make their data differ:{listed(edits)}\nNothing was "
+            "written: networks from both versions would mix in one record. To proceed, "
+            f"either write to a new tree (--config results=results/<new name>), or delete "
+            f"{tree} (rm -r {tree}) and run again; or, if no edit can change a number (a "
+            f"comment, a message), accept it: {ACCEPT_CODE}=1 make pipeline ... (the "
+            f"change is then listed in {tree}/{RECORD} and in the record's provenance)."
+        )
+    change = {"accepted": now(), "from": recorded["hash"], "to": code_hash(current),
+              "files": edits}  # fmt: skip
+    return {
+        **record,
+        "training_code": {"hash": code_hash(current), "files": current},
+        "code_changes": [*record.get("code_changes", []), change],
+    }
 
 
 def tree_name(configfiles: list[str | os.PathLike] | None) -> str:
@@ -86,19 +126,6 @@ def differences(old: dict, new: dict, where: str = "") -> list[str]:
     return []
 
 
-def git_commit(repo: Path) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(repo), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
-
-
 def read_record(tree: str | os.PathLike) -> dict | None:
     """The tree's configuration record; None when the tree has none yet."""
     path = Path(tree) / RECORD
@@ -147,7 +174,11 @@ def check_or_record(
     files = [str(f) for f in configfiles or []]
     record = read_record(tree)
     if record is not None:
+        checked = with_training_code(tree, record)  # the same record when unchanged
+        code_recorded, record = checked is not record, checked
         if record["hash"] == config_hash(config):
+            if write and code_recorded:
+                save_record(tree, record)
             return record
         grown = with_defaults(copy.deepcopy(record["config"])) if with_defaults else None
         if grown is None or config_hash(grown) != config_hash(config):
@@ -164,14 +195,19 @@ def check_or_record(
             "hash": config_hash(config),
             "configfiles": files,
             "config": hashed_part(config),
-            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "created": now(),
             "commit": git_commit(repo),
+            "training_code": {"hash": code_hash(current := training_code()), "files": current},
         }
     if write:
-        from .files import write_json  # numpy/pandas only when a record is written
-
-        write_json(Path(tree) / RECORD, record)
+        save_record(tree, record)
     return record
+
+
+def save_record(tree: str, record: dict) -> None:
+    from .files import write_json  # numpy/pandas only when a record is written
+
+    write_json(Path(tree) / RECORD, record)
 
 
 def tree_config(tree: str | os.PathLike) -> dict:

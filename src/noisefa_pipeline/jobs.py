@@ -18,7 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from noisefa.files import WEIGHTS_LEFT_OUT
+
+# Rules that declare whole network folders but read only their tables and summaries:
+# their jobs never make a weight file needed.
+WEIGHTLESS_RULES = ("collect_study",)
 FINISHED = re.compile(r"^Finished jobid: (\d+) \(Rule: ([\w]+)\)")
 ERROR = re.compile(r"^Error in rule ([\w]+):")
 
@@ -95,3 +101,17 @@ def parse_blocks(text: str) -> list[JobBlock]:
     if (done := reader.close()) is not None:
         blocks.append(done)
     return blocks
+
+
+def left_out_inputs(blocks: list[JobBlock]) -> list[str]:
+    """The folders whose weights a restored snapshot left out (WEIGHTS_LEFT_OUT) that a
+    planned job reads: their jobs must run again first."""
+    found = set()
+    for block in blocks:
+        if block.rule in WEIGHTLESS_RULES:
+            continue
+        for path in block.inputs:
+            for folder in (Path(path), *Path(path).parents):
+                if (folder / WEIGHTS_LEFT_OUT).is_file():
+                    found.add(str(folder))
+    return sorted(found)

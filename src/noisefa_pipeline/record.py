@@ -255,10 +255,13 @@ def job_devices(results: Path) -> pd.DataFrame:
                 "host": info.get("hostname", "?"),
                 "torch": info.get("torch", "?"),
                 "noisefa": info.get("noisefa", "?"),
+                # the hash of the code that trained them (noisefa.code_version)
+                "training code": str(info.get("training_code", "not recorded"))[:12],
             }
         )
     if not rows:
-        return pd.DataFrame(columns=["device", "host", "torch", "noisefa", "networks"])
+        columns = ["device", "host", "torch", "noisefa", "training code", "networks"]
+        return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(rows)
     return frame.groupby(list(frame.columns)).size().reset_index(name="networks")
 
@@ -341,6 +344,27 @@ def _markdown(frame: pd.DataFrame) -> str:
     return frame.to_markdown(index=False) if len(frame) else "(none)"
 
 
+def training_code_lines(made_with: dict) -> list[str]:
+    """The code the tree was grown under (noisefa.code_version), and every change to it
+    that was accepted during the run."""
+    code = made_with.get("training_code")
+    if code is None:
+        return ["- **Training code:** not recorded (the tree predates noisefa.code_version)"]
+    since = f", recorded since {code['recorded_since']}" if "recorded_since" in code else ""
+    lines = [
+        f"- **Training code:** hash `{code['hash'][:16]}` ({len(code['files'])} files that "
+        f"train networks or make their data{since}); each network's `summary.json` "
+        "records the hash it was trained under (table below)"
+    ]
+    for change in made_with.get("code_changes", []):
+        old, new = change["from"][:12], change["to"][:12]
+        lines.append(
+            f"  - accepted {change['accepted']} ({results_tree.ACCEPT_CODE}=1): `{old}` -> "
+            f"`{new}`, {', '.join(change['files'])}"
+        )
+    return lines
+
+
 def provenance_markdown(results: Path, claims: pd.DataFrame, sessions: pd.DataFrame) -> str:
     made_with = tree_configuration(results)
     files = made_with["configfiles"] or ["config/config.yaml"]
@@ -365,6 +389,7 @@ def provenance_markdown(results: Path, claims: pd.DataFrame, sessions: pd.DataFr
         f"{made_with['created']}), hash `{made_with['hash'][:16]}` (sha256 of the merged "
         "configuration as sorted JSON, less where data comes from)",
         f"- **Verdicts:** {summary_line(claims)}",
+        *training_code_lines(made_with),
         "",
         "## Machine",
         "",

@@ -21,6 +21,7 @@ cleared first when it is provably stale (`noisefa_pipeline.stale_lock`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
@@ -32,10 +33,10 @@ from collections import Counter
 from pathlib import Path
 
 from noisefa import cost, results_tree
-from noisefa.cli.common import command_parser, run
+from noisefa.cli.common import aside_path, command_parser, run
 from noisefa.files import write_json
 from noisefa_pipeline import stale_lock
-from noisefa_pipeline.jobs import FINISHED, BlockReader, JobBlock, parse_blocks
+from noisefa_pipeline.jobs import FINISHED, BlockReader, JobBlock, left_out_inputs, parse_blocks
 
 
 def say(text: str = "") -> None:
@@ -186,6 +187,19 @@ def dry_run(command: list[str]) -> tuple[int, str]:
     return done.returncode, done.stdout + "\n" + done.stderr
 
 
+def write_or_stop(log_file, line: str, path: Path):
+    """Write a line of Snakemake's output to its log; on a full disk, say so once and
+    go on without the log (the run and its per-job lines continue)."""
+    if log_file is None:
+        return None
+    try:
+        log_file.write(line)
+        return log_file
+    except OSError as exc:
+        say(f"Snakemake's log {path} cannot be written ({exc.strerror}); it stops here")
+        return None
+
+
 def error_excerpt(text: str, limit: int = 25) -> str:
     """Snakemake's error without its traceback frames: from the first line naming an
     error to the end, less `File "..."` lines."""
@@ -210,11 +224,18 @@ def announce_data(text: str) -> None:
 
 
 def last_line(path: str) -> str:
+    """The log's last line; for an empty log, the error its job set aside (a full disk:
+    noisefa.cli.common.aside_path)."""
     try:
         lines = [x for x in Path(path).read_text(errors="replace").splitlines() if x.strip()]
     except OSError:
-        return "(no log)"
-    return lines[-1] if lines else "(empty log)"
+        lines = []
+    if lines:
+        return lines[-1]
+    aside = aside_path(path)
+    if aside.is_file():
+        return f"{aside.read_text(errors='replace').splitlines()[0]}  (kept in {aside})"
+    return "(empty log)" if Path(path).is_file() else "(no log)"
 
 
 def not_run_lines(tree: str) -> list[str]:
@@ -246,6 +267,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     announce_data(text)
     blocks = [b for b in parse_blocks(text) if not b.fields.get("_error")]
+    if needed := left_out_inputs(blocks):
+        say(
+            f"{len(needed)} folders whose weights a restored snapshot left out are read by "
+            f"jobs to run; the jobs that make them run again (--forcerun): {', '.join(needed)}"
+        )
+        command = [*command, "--forcerun", *needed]  # last: --forcerun takes a list
+        code, text = dry_run(command)
+        if code != 0:
+            say(error_excerpt(text))
+            sys.exit(2)
+        blocks = [b for b in parse_blocks(text) if not b.fields.get("_error")]
     if not [b for b in blocks if b.rule != "all"]:
         say(f"Nothing to be done: {tree} is complete ({tree}/claims.md).")
         return
@@ -271,7 +303,10 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     progress = Progress(plan, started)
     interrupted = False
-    with open(log_path, "w") as log_file:
+    # Line-buffered: a full disk shows at the line that did not fit.
+    sink = open(log_path, "w", buffering=1)  # noqa: SIM115
+    log_file = sink
+    try:
         child = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
         )
@@ -287,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
         signal.signal(signal.SIGTERM, stop)
         reader = BlockReader()
         for line in child.stdout:
-            log_file.write(line)
+            log_file = write_or_stop(log_file, line, log_path)
             if (block := reader.feed(line)) is not None:
                 progress.started_job(block)
             match = FINISHED.match(line)
@@ -296,6 +331,9 @@ def main(argv: list[str] | None = None) -> None:
         if (block := reader.close()) is not None:
             progress.started_job(block)
         code = child.wait()
+    finally:
+        with contextlib.suppress(OSError):  # a full disk: already said
+            sink.close()
     took = duration(time.monotonic() - started)
     total = len(plan.jobs)
     if interrupted:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from noisefa import code_version
 from noisefa.cli.common import command_parser, log, run
 from noisefa.files import write_csv
 
@@ -28,14 +29,9 @@ COLUMNS = ["start", "end", "seconds", "exit_code", "commit", "command"]
 
 
 def git_commit(folder: Path) -> str:
-    """HEAD of the checkout holding `folder`, with '+changes' when tracked files differ."""
-
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    commit = git("rev-parse", "HEAD") or "unknown (not a git checkout)"
-    return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+    """HEAD of the checkout holding `folder` (noisefa.code_version.git_commit), named
+    when there is none."""
+    return code_version.git_commit(folder) or "unknown (not a git checkout)"
 
 
 def read_sessions(path: Path) -> pd.DataFrame:

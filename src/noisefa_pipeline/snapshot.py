@@ -40,9 +40,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from noisefa import code_version, results_tree
 from noisefa.cli.common import command_parser, log, run
-from noisefa.files import read_json, sha256, write_csv, write_json
-from noisefa_pipeline.jobs import parse_blocks
+from noisefa.files import WEIGHTS_LEFT_OUT, read_json, sha256, write_csv, write_json
+from noisefa_pipeline.jobs import WEIGHTLESS_RULES, parse_blocks
 from noisefa_pipeline.run import tree_of
 from noisefa_pipeline.sessions import git_commit
 
@@ -55,9 +56,6 @@ REBUILT_BYTES = 1 << 20  # staged files this large are rebuilt, not packed
 # Rules whose outputs a restore rebuilds rather than unpacks: no input but the data
 # mirror, deterministic (tests/test_determinism.py), minutes for a whole paper-scale run.
 REBUILT_RULES = ("stage_split", "stage_archive", "make_split", "make_ood_set", "pretrain_noise")
-# Rules that declare whole network folders but read only their tables and summaries:
-# their jobs never make a weight file needed.
-WEIGHTLESS_RULES = ("collect_study",)
 
 
 @dataclass(frozen=True)
@@ -165,12 +163,20 @@ def save(snapshot: Path, args: list[str]) -> dict:
             "was killed (run `make pipeline` once to clear a stale lock)"
         )
     pending = pending_jobs(args)
-    targets, files = rebuilt_outputs(pending_jobs(args, "--forceall"), pending)
+    targets, files = rebuilt_outputs(every_job := pending_jobs(args, "--forceall"), pending)
     rebuilt = {
         path: {"sha256": sha256(Path(path)), "mtime": os.stat(path).st_mtime} for path in files
     }
     found = files_under(RESULTS)
     members = snapshot_members(found, pending, frozenset(rebuilt))
+    left_out = left_out_weights(
+        sorted(
+            p
+            for p in set(found) - set(members) - set(rebuilt)
+            if p.endswith(".pt") and not _under(p, {f for job in pending for f in job.outputs})
+        ),
+        every_job,
+    )
     metadata = files_under(METADATA) if METADATA.is_dir() else []
     # Folders too, so that unpacking gives them back their times (a directory() output
     # is as old as its folder).
@@ -188,9 +194,11 @@ def save(snapshot: Path, args: list[str]) -> dict:
             "snakemake_args": args,  # for a reader; a restore takes its own
             "files": len(members),
             "bytes_packed": sum(os.path.getsize(p) for p in members + metadata),
-            "left_out_weights": sum(
-                1 for p in set(found) - set(members) - set(rebuilt) if p.endswith(".pt")
-            ),
+            "left_out_weights": sum(len(files) for files in left_out.values()),
+            # {folder a job makes: [its weight files left out]}: a restore marks each
+            # folder, so that a job that needs them makes them again (WEIGHTS_LEFT_OUT)
+            "weights_left_out": left_out,
+            "training_code": (results_tree.read_record(tree_of(args)) or {}).get("training_code"),
             "archive_sha256": sha256(building / ARCHIVE),
             "pending": sorted(job.name for job in pending),
             "rebuild": targets,  # for a reader; a restore derives its own
@@ -202,6 +210,20 @@ def save(snapshot: Path, args: list[str]) -> dict:
         shutil.rmtree(building, ignore_errors=True)
         raise
     return manifest
+
+
+def left_out_weights(weights: list[str], every_job: list[PendingJob]) -> dict[str, list[str]]:
+    """{the job output (a folder) that holds them: the weight files} for weights a
+    snapshot leaves out."""
+    outputs = sorted({out for job in every_job for out in job.outputs}, key=len, reverse=True)
+    found: dict[str, list[str]] = {}
+    for path in weights:
+        folder = next((out for out in outputs if _under(path, {out})), None)
+        if folder is None:
+            raise ValueError(f"{path}: no job of the workflow makes this weight file")
+        if folder != path:  # a missing output file is planned again by Snakemake itself
+            found.setdefault(folder, []).append(path)
+    return found
 
 
 def swap_in(new: Path, target: Path) -> None:
@@ -296,6 +318,7 @@ def rebuild_targets(every_job: list[PendingJob], rebuilt: dict) -> list[str]:
 def restore(snapshot: Path, args: list[str]) -> dict:
     """Unpack SNAPSHOT into this checkout: all of it, or (on any error) nothing."""
     manifest = read_manifest(snapshot)
+    check_code(manifest, snapshot)
     if RESULTS.exists() and any(RESULTS.iterdir()):
         raise ValueError(
             f"{RESULTS}/ is not empty: restore into a checkout without results (a failed "
@@ -317,6 +340,7 @@ def restore(snapshot: Path, args: list[str]) -> dict:
         with tarfile.open(snapshot / ARCHIVE, "r:xz") as tar:
             tar.extractall(staging, members=members, filter="data")  # keeps mtimes
         move_into_place(staging, members)
+        mark_left_out(manifest.get("weights_left_out", {}), manifest.get("saved", ""))
         check_rebuilt(manifest["rebuilt"])
         check_plan(manifest["pending"], args)
     except BaseException:
@@ -356,6 +380,43 @@ def move_into_place(staging: Path, members: list[tarfile.TarInfo]) -> None:
             Path(member.name).mkdir(parents=True, exist_ok=True)
     for member in sorted((m for m in members if m.isdir()), key=lambda m: -len(m.name)):
         os.utime(member.name, (member.mtime, member.mtime))
+
+
+def check_code(manifest: dict, snapshot: Path) -> None:
+    """Refuse a snapshot made by other training code (noisefa.code_version), naming the
+    files, before anything is written; unless the change is accepted."""
+    recorded = manifest.get("training_code")
+    if recorded is None:
+        log(f"{snapshot} was saved before results recorded their code: not checked")
+        return
+    edits = code_version.differences(recorded)
+    if edits and os.environ.get(results_tree.ACCEPT_CODE) != "1":
+        raise ValueError(
+            f"{snapshot} was saved from results made by other training code (hash "
+            f"{recorded['hash'][:12]}, commit {manifest.get('commit', '?')[:12]}) than this "
+            f"checkout's; the files that train networks or make their data differ:"
+            f"{code_version.listed(edits)}\nNothing was written. Restore it in a checkout of "
+            f"that commit (git switch --detach {manifest.get('commit', '<commit>')}); or, if "
+            f"no edit can change a number, accept it: {results_tree.ACCEPT_CODE}=1 make "
+            "restore ... (the run then lists the change in its provenance)"
+        )
+
+
+def mark_left_out(left_out: dict[str, list[str]], saved: str) -> None:
+    """A WEIGHTS_LEFT_OUT file in each folder whose weights the snapshot left out, as
+    old as the folder (so that Snakemake still finds its job done): the run wrapper and
+    the error for a missing checkpoint read it."""
+    for folder, files in left_out.items():
+        if not _is_result_path(folder) or not all(_under(f, {folder}) for f in files):
+            raise ValueError(f"the manifest's weights_left_out names {folder} outside results/")
+        path = Path(folder)
+        if not path.is_dir():
+            continue  # the job is unfinished: it is planned anyway
+        when = path.stat().st_mtime
+        marker = path / WEIGHTS_LEFT_OUT
+        write_json(marker, {"saved": saved, "files": files})
+        for touched in (marker, path):
+            os.utime(touched, (when, when))
 
 
 def check_rebuilt(rebuilt: dict) -> None:

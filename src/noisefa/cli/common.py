@@ -10,12 +10,15 @@ import os
 import platform
 import socket
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..code_version import PACKAGE, code_hash, git_commit, training_code
 from ..errors import ConfigError, NoisefaError
 from ..gpus import select_device
 
@@ -62,8 +65,33 @@ def allocating(dims, networks: int):
 def _fail(main: Callable, message: str) -> None:
     spec = getattr(sys.modules.get(main.__module__), "__spec__", None)  # set by python -m
     prog = spec.name if spec else os.path.basename(sys.argv[0])
-    print(f"{prog}: error: {message}", file=sys.stderr, flush=True)
+    try:
+        print(f"{prog}: error: {message}", file=sys.stderr, flush=True)
+    except OSError as exc:  # the log is on a full disk: keep the error where it fits
+        _set_aside(f"{prog}: error: {message}", exc)
     sys.exit(2)
+
+
+def aside_path(log_file: str | os.PathLike) -> Path:
+    """Where a job's error goes when its log (stderr) cannot be written, e.g. because
+    results/ is full: a file named after the log in the system's temporary folder, which
+    the run wrapper shows beside a failed job's empty log."""
+    name = str(Path(log_file).resolve()).strip("/").replace("/", "__")
+    return Path(tempfile.gettempdir()) / "noisefa-job-errors" / name
+
+
+def _set_aside(text: str, exc: OSError) -> None:
+    try:
+        target = os.readlink("/proc/self/fd/2")
+    except OSError:
+        target = "stderr"
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - nothing more is written there
+    try:
+        path = aside_path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{text}\n(kept here: {target} could not be written: {exc.strerror})\n")
+    except OSError:
+        pass  # nowhere left to write: the exit status still says the job failed
 
 
 def json_argument(text: str) -> dict:
@@ -151,6 +179,8 @@ def provenance(device: torch.device, started: float) -> dict:
 
     info = {
         "noisefa": __version__,
+        "commit": git_commit(PACKAGE),
+        "training_code": code_hash(training_code()),  # noisefa.code_version
         "python": platform.python_version(),
         "torch": torch.__version__,
         "numpy": _package_version("numpy"),
