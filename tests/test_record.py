@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -158,7 +159,9 @@ def test_a_finished_run_becomes_a_record_that_checks_out(tmp_path):
     assert record.record_problems(out) == []
     gallery = (out / "README.md").read_text()
     assert 'src="figures/fig2b.png"' in gallery and "FA after noise learns faster" in gallery
-    assert gallery.index("## 4.1") < gallery.index("figS1.png") < gallery.index("## 4.2")
+    # the paper's order: the main text, then the supplement
+    assert gallery.index("## Main text") < gallery.index("fig2b.png")
+    assert gallery.index("fig2b.png") < gallery.index("## Supplement") < gallery.index("figS1.png")
     provenance = (out / "PROVENANCE.md").read_text()
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True)
     assert f"`{head.stdout.decode().strip()}`" in provenance
@@ -280,3 +283,25 @@ def test_the_committed_verdicts_follow_from_the_records_statistics_under_todays_
     assert derived.to_dict() == committed["verdict"].to_dict()
     changes = (RECORD / "CHANGES.md").read_text()
     assert summary_line(committed.reset_index()) in changes
+
+
+def test_the_gallery_follows_the_paper_with_one_row_per_claim():
+    """Fig 1-6, Table 1, Fig S1-S19, Table S5, ours; one row per claim with its verdict,
+    effect and reason, many rows summarised, a link to the methods behind a difference."""
+    claims = pd.read_csv(RECORD / "claims.csv", keep_default_na=False)
+    figures = sorted(p.stem for p in (RECORD / "figures").glob("*.png"))
+    tables = sorted({p.stem for p in (RECORD / "tables").glob("*.md")})
+    gallery = record.gallery_markdown(claims, figures, tables)
+    headings = [line[4:].split(":")[0] for line in gallery.splitlines() if line.startswith("### ")]
+    assert headings[:3] == ["Fig 1d", "Fig 1e", "Fig 1f"]
+    assert headings.index("Fig 6c") < headings.index("Table 1") < headings.index("Fig S1")
+    assert headings.index("Fig S19") < headings.index("Table S5")
+    assert len(headings) == len(set(headings)) == len(figures) + len(tables)  # no duplicates
+    rows = [line for line in gallery.splitlines() if line.startswith("| ") and "**" in line]
+    statements = claims[claims["kind"] != "number"]
+    assert len(rows) == len(statements)  # one row per claim
+    assert max(len(line) for line in rows) < 900  # no cell of 40 p values
+    assert "40 of 40 rows < 0.05" in gallery
+    assert "(../methods.md#fig-5c-on-usps" in gallery  # the why of a verdict
+    for anchor in set(re.findall(r"methods\.md#([\w-]+)", gallery)):
+        assert anchor in record.methods_anchors().values()

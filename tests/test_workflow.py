@@ -88,7 +88,7 @@ def test_smoke_preset_runs_end_to_end_on_real_data(tmp_path, mirror):
             assert (results / "figures" / f"{figure}.{ext}").stat().st_size > 5000, figure
         # no text overlaps another or is cut (figures.layout_check, counted by the plot job)
         log = (results / "logs" / "figure" / f"{figure}.log").read_text()
-        assert f"{figure}: 0 text layout problems" in log, log
+        assert f"{figure}: 0 layout problems" in log, log
     stats = pd.read_csv(results / "stats" / "fast_learning.csv")
     assert {"p", "p_holm", "effect_size", "n_a", "statistic"} <= set(stats.columns)
     assert stats["p"].notna().all()

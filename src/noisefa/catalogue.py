@@ -20,13 +20,29 @@ from .studies.sensitivity import VERDICT_TITLE as SENSITIVITY_TITLE
 __all__ = ["EVALUATED", "FIGURES", "SECTIONS", "TABLES", "FigureSpec", "TableSpec", "figures_of"]
 
 
-def paper_order(figure: str) -> tuple:
-    """fig1d < fig2b < ... < fig6c < figS1 < figS2 < ... < figS19 < figures not in the paper."""
-    match = re.fullmatch(r"fig(S?)(\d+)([a-z]*)", figure)
+def paper_order(name: str) -> tuple:
+    """Sort key in the paper's order: Fig 1d < ... < Fig 6c < Table 1 < Fig S1 < ... <
+    Fig S19 < Table S5 < figures and tables not in the paper."""
+    match = re.fullmatch(r"(fig|table)(S?)(\d+)([a-z]*)", name)
     if not match:
-        return (2, 0, figure)
-    supplementary, number, panel = match.groups()
-    return (int(bool(supplementary)), int(number), panel)
+        return (2, False, 0, name)
+    kind, supplementary, number, panel = match.groups()
+    return (int(bool(supplementary)), kind == "table", int(number), panel)
+
+
+def claim_targets(label: str) -> list[str]:
+    """Figure and table ids a claim's label names: 'Fig 4d / S12' -> fig4d, figS12;
+    'Fig 4g,h' -> fig4g, fig4h; 'Table 1 / S5' -> table1, tableS5 ('B.5' names none)."""
+    targets, kind = [], None
+    for part in (p.strip() for p in label.split("/")):
+        word = re.match(r"(Fig|Table)\s+", part)
+        if word:
+            kind, part = word.group(1).lower(), part[word.end() :]
+        found = re.fullmatch(r"(S?\d+)([a-z](?:,[a-z])*)?", part)
+        if kind and found:
+            number, panels = found.groups()
+            targets += [f"{kind}{number}{p}" for p in (panels or "").split(",")]
+    return targets
 
 
 FIGURES: dict[str, FigureSpec] = {

@@ -37,7 +37,7 @@ import pandas as pd
 
 from noisefa import results_tree
 from noisefa.analysis.claims import claim_ids, summary_line
-from noisefa.catalogue import FIGURES, SECTIONS, TABLES
+from noisefa.catalogue import FIGURES, TABLES, claim_targets, paper_order
 from noisefa.cli.common import command_parser, log, run
 from noisefa.cli.results_index import paper_name
 from noisefa.errors import ResultError
@@ -58,6 +58,7 @@ PACKAGES = (
 )
 REQUIRED = ("claims.md", "claims.csv", "README.md", "tables", "figures", "stats")
 THUMBNAIL_PX = 320
+METHODS_DOC = Path(__file__).resolve().parents[2] / "docs" / "methods.md"  # the why of a verdict
 MANIFEST = "MANIFEST.sha256"
 
 
@@ -90,33 +91,79 @@ def record_files(results: Path) -> dict[str, Path]:
 # --- the gallery ---------------------------------------------------------------------------
 
 
-def claim_targets(label: str) -> list[str]:
-    """Figure and table ids a claim's label names: 'Fig 4d / S12' -> fig4d, figS12;
-    'Fig 4g,h' -> fig4g, fig4h; 'Table 1 / S5' -> table1, tableS5 ('B.5' names none)."""
-    targets, kind = [], None
-    for part in (p.strip() for p in label.split("/")):
-        word = re.match(r"(Fig|Table)\s+", part)
-        if word:
-            kind, part = word.group(1).lower(), part[word.end() :]
-        found = re.fullmatch(r"(S?\d+)([a-z](?:,[a-z])*)?", part)
-        if kind and found:
-            number, panels = found.groups()
-            targets += [f"{kind}{number}{p}" for p in (panels or "").split(",")]
-    return targets
+def _numbers(cell: str) -> list[float]:
+    """The point estimates of a cell listing one value per row ('a [lo, hi]; b ...')."""
+    values = []
+    for part in str(cell).split("; "):
+        found = re.search(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", part.split("=")[-1])
+        if found:
+            values.append(float(found.group()))
+    return values
 
 
-def _verdict_cell(rows: pd.DataFrame) -> str:
-    lines = []
+def _summary(cell: str, what: str) -> str:
+    """A cell of one row as it is; of many rows, their range (a claim over 40 rows
+    gives one short cell, claims.md gives each)."""
+    parts = [x for x in str(cell).split("; ") if x.strip()]
+    if len(parts) <= 1:
+        return str(cell)
+    values = _numbers(cell)
+    if not values:
+        return f"{len(parts)} rows"
+    if what == "p":
+        below = sum(v < 0.05 for v in values)
+        return f"{below} of {len(values)} rows < 0.05; {min(values):.1e} to {max(values):.1e}"
+    name = parts[0].split("=")[0].strip() + " " if "=" in parts[0] else ""
+    return f"{len(values)} rows: {name}{min(values):.3g} to {max(values):.3g}"
+
+
+def methods_anchors(methods: Path = METHODS_DOC) -> dict[str, str]:
+    """{heading: anchor} of the sections under "Where the record differs" in
+    docs/methods.md, which explain a verdict other than reproduced."""
+    if not methods.is_file():
+        return {}
+    text = methods.read_text().split("## Where the record differs from the paper", 1)
+    headings = re.findall(r"^### (.+)$", text[1], flags=re.M) if len(text) > 1 else []
+    return {h: re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
+def _section_link(label: str, anchors: dict[str, str], fallback: str = "") -> str:
+    """A link to the methods section about the figure or table `label` names ('Fig 2g',
+    'Table S5'), else to the one whose heading starts with `fallback`."""
+    heading = next((h for h in anchors if h.split(":")[0].split(",")[0].strip() in label), None)
+    if heading is None and fallback:
+        heading = next((h for h in anchors if h.startswith(fallback)), None)
+    return f"[methods](../methods.md#{anchors[heading]})" if heading else ""
+
+
+def _why_link(row: pd.Series, anchors: dict[str, str]) -> str:
+    """The methods section that explains a claim's verdict: the one about its figure,
+    else (for an inconclusive one) the section on the paper's n."""
+    if row["verdict"] in ("reproduced", "not run"):
+        return ""
+    if row["verdict"] == "inconclusive":  # its figure's section when that one says so
+        about = {h: a for h, a in anchors.items() if "inconclusive" in h.lower()}
+        return _section_link(str(row["figure"]), about, "Inconclusive")
+    return _section_link(str(row["figure"]), anchors)
+
+
+def _claim_rows(rows: pd.DataFrame, anchors: dict[str, str]) -> list[str]:
+    lines = [
+        "| claim (the paper) | verdict | effect [95% CI] | p (Holm) | reason | why |",
+        "|---|---|---|---|---|---|",
+    ]
     for _, row in rows.iterrows():
-        detail = "; ".join(
-            f"{name} {row[name]}" for name in ("p", "effect") if str(row[name]).strip()
-        )
-        lines.append(f"*{row['verdict']}*" + (f" ({detail})" if detail else ""))
-    return "<br>".join(lines) or "no claim"
-
-
-def _claim_cell(rows: pd.DataFrame) -> str:
-    return "<br>".join(f"{row['claim']} (paper: {row['paper']})" for _, row in rows.iterrows())
+        p = row["p_holm"] if str(row["p_holm"]).strip() else row["p"]
+        cells = [
+            f"{row['claim']} ({row['paper']})",
+            f"**{row['verdict']}**",
+            _summary(row["effect"], "effect") or _summary(row["difference"], "difference"),
+            _summary(p, "p"),
+            row["reason"],
+            _why_link(row, anchors),
+        ]
+        lines.append("| " + " | ".join(_escape(str(c)) for c in cells) + " |")
+    return lines
 
 
 def _escape(text: str) -> str:
@@ -124,11 +171,15 @@ def _escape(text: str) -> str:
 
 
 def gallery_markdown(claims: pd.DataFrame, figures: list[str], tables: list[str]) -> str:
-    """docs/record/README.md: each figure beside what the paper claims of it."""
-    by_target: dict[str, list[int]] = {}
+    """docs/record/README.md: every figure and table in the paper's order, each with one
+    row per claim the paper makes of it (a claim about several figures sits under the
+    first); the numbers of a table are summarised (claims.md lists each)."""
+    anchors = methods_anchors()
+    first_target: dict[int, str] = {}
     for index, label in claims["figure"].items():
-        for target in claim_targets(label):
-            by_target.setdefault(target, []).append(index)
+        named = sorted(claim_targets(label), key=paper_order)
+        if named:
+            first_target[index] = named[0]
     lines = [
         "# The record: what the paper-scale run found",
         "",
@@ -139,44 +190,54 @@ def gallery_markdown(claims: pd.DataFrame, figures: list[str], tables: list[str]
         "",
         f"**{summary_line(claims)}**",
         "",
+        "Below, each figure and table in the paper's order, with one row per claim the paper "
+        "makes of it: the verdict under the written rule ([claims.md](claims.md) states it), "
+        "the effect with its 95% CI, the Holm-adjusted p (for a claim over many rows: how "
+        "many are significant, and their range), the reason for a verdict other than "
+        "*reproduced*, and the section of [docs/methods.md](../methods.md) that explains "
+        "where the record differs.",
+        "",
     ]
-    for key, section in SECTIONS.items():
-        mine = [f for f in figures if f in FIGURES and FIGURES[f].section == section]
-        mine_tables = [t for t in tables if t in TABLES and TABLES[t].section == key]
-        if not mine and not mine_tables:
-            continue
-        lines += [
-            f"## {section}",
-            "",
-            "| ours | figure | the paper claims | our verdict |",
-            "|---|---|---|---|",
+    parts = {0: "Main text", 1: "Supplement", 2: "Beyond the paper"}
+    shown = sorted({*figures, *tables}, key=paper_order)
+    part = None
+    for name in shown:
+        if paper_order(name)[0] != part:
+            part = paper_order(name)[0]
+            lines += [f"## {parts[part]}", ""]
+        spec = FIGURES.get(name) or TABLES.get(name)
+        title = re.sub(rf"^{re.escape(paper_name(name))} - ", "", spec.title) if spec else ""
+        lines += [f"### {paper_name(name)}: {_escape(title)}", ""]
+        if name in tables:
+            lines += [f"[Markdown](tables/{name}.md), [CSV](tables/{name}.csv)", ""]
+        else:
+            lines += [
+                f'<a href="figures/{name}.png"><img src="figures/{name}.png" '
+                f'width="{THUMBNAIL_PX}"></a>',
+                "",
+            ]
+        rows = claims.loc[[i for i, target in first_target.items() if target == name]]
+        numbers, statements = rows[rows["kind"] == "number"], rows[rows["kind"] != "number"]
+        if len(statements):
+            lines += [*_claim_rows(statements, anchors), ""]
+        if len(numbers):
+            counts = numbers["verdict"].value_counts()
+            tally = ", ".join(f"{n} {v}" for v, n in counts.items())
+            lines += [
+                f"{len(numbers)} numbers of the paper, each judged against ours: {tally} "
+                f"([claims.md](claims.md) gives each; where they differ: "
+                f"{_section_link(paper_name(name), anchors) or 'no methods section'}).",
+                "",
+            ]
+        elsewhere = [
+            paper_name(first_target[i])
+            for i, label in claims["figure"].items()
+            if name in claim_targets(label) and first_target.get(i) != name
         ]
-        for table in mine_tables:
-            rows = claims.loc[by_target.get(table, [])]
-            counts = rows["verdict"].str.split(" [(]", regex=True).str[0].value_counts()
-            tally = ", ".join(f"{n} {v}" for v, n in counts.items()) or "no claim"
-            name = paper_name(table)
-            claimed = (
-                f"{len(rows)} number(s), one claim each ([claims.md](claims.md))"
-                if len(rows)
-                else "beyond the paper: our own hypotheses, judged in the table"
-            )
-            lines.append(
-                f"| [{name}](tables/{table}.md) ([CSV](tables/{table}.csv)) | "
-                f"{TABLES[table].title} | {claimed} | {tally if len(rows) else '-'} |"
-            )
-        for figure in mine:
-            rows = claims.loc[by_target.get(figure, [])]
-            image = (
-                f'<a href="figures/{figure}.png"><img src="figures/{figure}.png" '
-                f'width="{THUMBNAIL_PX}"></a>'
-            )
-            title = f"**{paper_name(figure)}** - {FIGURES[figure].title}"
-            lines.append(
-                f"| {image} | {_escape(title)} | {_escape(_claim_cell(rows)) or '-'} | "
-                f"{_escape(_verdict_cell(rows))} |"
-            )
-        lines.append("")
+        if elsewhere:
+            lines += [f"Claims about it are listed under {', '.join(sorted(set(elsewhere)))}.", ""]
+        if not len(rows) and not elsewhere:
+            lines += ["The paper states no claim of its own about it.", ""]
     return "\n".join(lines)
 
 

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--params", type=json_argument, default={}, help="study settings as JSON")
     args = parser.parse_args(argv)
     from ..figures import marks
-    from ..figures.layout_check import text_problems
+    from ..figures.layout_check import mark_problems, text_problems
     from ..figures.style import FigureInputs, apply_style, label_panels, save_figure
 
     spec = FIGURES[args.figure]
@@ -43,12 +43,13 @@ def main(argv: list[str] | None = None) -> None:
     marks.reset()
     fig = draw(inputs)
     label_panels(fig)
-    notes = [marks.footnote(), args.params.get("coverage", "")]
+    notes = [marks.footnote(args.figure), args.params.get("coverage", "")]
     if note := "\n".join(n for n in notes if n):  # below the panels: tests, n, what's missing
         fig.supxlabel(note, fontsize=6)  # a layout element: the panels make room for it
     fig.suptitle(fig._suptitle.get_text() if fig._suptitle else spec.title, fontsize=9)
-    problems = text_problems(fig)  # counted in the log; the smoke test wants none
-    log(f"{args.figure}: {len(problems)} text layout problems")
+    # counted in the log; the workflow test wants none
+    problems = text_problems(fig) + mark_problems(fig)
+    log(f"{args.figure}: {len(problems)} layout problems")
     for problem in problems:
         log(f"  {problem}")
     paths = save_figure(fig, args.out)

@@ -61,6 +61,15 @@ def layer_name(layer: int, depth: int) -> str:
     return f"{name}, first layer" if layer == 0 else name
 
 
+def layer_role(layer: int, depth: int) -> str:
+    """What a weight layer connects: "input -> hidden 1", "hidden 1 -> hidden 2",
+    "hidden 2 -> output"."""
+    layer %= depth
+    source = "input" if layer == 0 else f"hidden {layer}"
+    target = "output" if layer == depth - 1 else f"hidden {layer + 1}"
+    return f"{source} -> {target}"
+
+
 def depth_of(table: pd.DataFrame) -> int:
     """Weight layers of the networks in a results table (runs carry "depth"; pretraining
     tables carry "dims", e.g. "784x100x10")."""
@@ -106,6 +115,10 @@ class FigureInputs:
     params: dict = field(default_factory=dict)  # study settings a figure needs
 
 
+# Where a measure lives, in stored units: a band of mean +- sd is cut there.
+RANGES = {"acc": (0.0, 1.0), "loss": (0.0, None), "at_best_test_acc": (0.0, 1.0)}
+
+
 def mean_sd_band(
     ax,
     frame: pd.DataFrame,
@@ -117,14 +130,21 @@ def mean_sd_band(
     scale: float = 1.0,
 ) -> None:
     """Mean line with a +-1 sd band over networks (rows sharing x); `scale` converts units
-    (100 for accuracies stored as fractions and drawn in percent)."""
+    (100 for accuracies stored as fractions and drawn in percent). The band is cut at the
+    measure's range (RANGES), and the figure's footnote says so and gives n."""
     grouped = frame.groupby(x)[y]
     mean, sd = grouped.mean() * scale, grouped.std(ddof=1).fillna(0.0) * scale
     xs = mean.index.to_numpy(dtype=float) + x_offset
     ax.plot(xs, mean.to_numpy(), color=color, lw=1.6, label=label)
-    ax.fill_between(
-        xs, (mean - sd).to_numpy(), (mean + sd).to_numpy(), color=color, alpha=0.22, lw=0
-    )
+    low, high = (mean - sd).to_numpy(), (mean + sd).to_numpy()
+    floor, ceiling = (None if b is None else b * scale for b in RANGES.get(y, (None, None)))
+    cut_low = low if floor is None else np.maximum(low, floor)
+    cut_high = high if ceiling is None else np.minimum(high, ceiling)
+    clipped = not (np.array_equal(cut_low, low) and np.array_equal(cut_high, high))
+    ax.fill_between(xs, cut_low, cut_high, color=color, alpha=0.22, lw=0)
+    counts = grouped.count()
+    if len(counts):
+        marks.spread("Bands", int(counts.min()), int(counts.max()), clipped)
 
 
 def method_bands(ax, frame: pd.DataFrame, y: str, methods, x: str = "epoch") -> None:
@@ -164,6 +184,7 @@ def bar_with_points(
         )
         jitter = np.linspace(-0.15, 0.15, v.size) if v.size > 1 else np.zeros(1)
         ax.scatter(i + jitter, v, s=8, color="black", alpha=0.6, zorder=3, lw=0)
+        marks.spread("Bars", v.size, v.size)
     ax.set_xticks(range(len(groups)), [(labels or {}).get(g, g) for g in groups])
 
 
@@ -225,9 +246,11 @@ def grouped_bars(
     p_values: dict | None = None,
     width: float = 0.8,
     marks_above: dict | None = None,
+    fill: float = 0.92,
 ) -> None:
     """Bars (mean +- sd, dots = networks) for each category and group, with a
-    significance bracket over each category's first two groups when p is given."""
+    significance bracket over each category's first two groups when p is given. A bar
+    takes `fill` of its slot; the rest is the gap to the next."""
     step = width / len(groups)
     for j, g in enumerate(groups):
         xs, means, sds = [], [], []
@@ -237,6 +260,7 @@ def grouped_bars(
                 continue
             x = i - width / 2 + step * (j + 0.5)
             xs.append(x)
+            marks.spread("Bars", v.size, v.size)
             means.append(v.mean())
             sds.append(v.std(ddof=1) if v.size > 1 else 0.0)
             ax.scatter(
@@ -252,7 +276,7 @@ def grouped_bars(
             xs,
             means,
             yerr=sds,
-            width=step * 0.92,
+            width=step * fill,
             color=colors[g],
             alpha=0.85,
             capsize=2,

@@ -20,6 +20,11 @@ from noisefa.paper import DATASET_TITLES
 METHODS = ["fa", "fa_noise"]
 
 
+def by_epoch(path):
+    """A trajectory's points in epoch order (its items are epoch ids, read as text)."""
+    return path.sort_index(key=lambda items: items.astype(float))
+
+
 def fig6b(inputs: FigureInputs):
     table = inputs.collected.evaluation
     seed = int(table["seed"].min())
@@ -29,7 +34,7 @@ def fig6b(inputs: FigureInputs):
     )
     tasks = sorted(t for t in mine["dataset"].unique() if t)
     fig, axes = plt.subplots(1, len(tasks), figsize=(3.1 * len(tasks), 3.0), squeeze=False)
-    noise = coords.loc[("noise", "", "fa_noise")]
+    noise = by_epoch(coords.loc[("noise", "", "fa_noise")])
     feedback = coords.loc[("feedback", "", "fa_noise")].iloc[0]
     for ax, task in zip(axes[0], tasks, strict=True):
         ax.plot(
@@ -41,7 +46,7 @@ def fig6b(inputs: FigureInputs):
             label="noise training",
         )
         for m in METHODS:
-            path = coords.loc[("data", task, m)].sort_index(key=lambda i: i.astype(float))
+            path = by_epoch(coords.loc[("data", task, m)])
             ax.plot(
                 path["pc1"],
                 path["pc2"],

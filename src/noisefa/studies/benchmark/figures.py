@@ -20,6 +20,7 @@ from noisefa.figures.style import (
 from noisefa.paper import DATASET_TITLES, table_s5
 
 METHODS = ["bp", "fa", "fa_noise"]
+BAR_FILL = 0.7  # of a bar's slot: the gap beside it holds the paper's mark
 
 
 def dataset_title(inputs: FigureInputs, dataset: str) -> str:
@@ -30,16 +31,26 @@ def dataset_title(inputs: FigureInputs, dataset: str) -> str:
     return f"{title}\n({note.removesuffix(' training images')})" if note else title
 
 
+# Fig 3's panels in the paper: (a) MNIST ... (e) STL-10; datasets beyond it follow.
+PAPER_PANELS = ["mnist", "fashion_mnist", "cifar10", "cifar100", "stl10"]
+
+
+def in_paper_order(datasets) -> list[str]:
+    rank = {d: k for k, d in enumerate(PAPER_PANELS)}
+    return sorted(datasets, key=lambda d: (rank.get(d, len(rank)), d))
+
+
 def fig3(inputs: FigureInputs):
     runs = inputs.collected.runs
-    datasets = inputs.params.get("datasets") or sorted(runs["dataset"].unique())
+    datasets = _datasets(inputs)
     depths = inputs.params.get("depths") or sorted(runs["depth"].unique())
     missing = set(inputs.params.get("missing", []))
     cols = min(3, len(datasets))
     rows = math.ceil(len(datasets) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.7 * rows), squeeze=False)
-    for ax, dataset in zip(axes.flat, datasets, strict=False):
-        title = dataset_title(inputs, dataset)
+    for k, (ax, dataset) in enumerate(zip(axes.flat, datasets, strict=False)):
+        extra = "" if dataset in PAPER_PANELS else ", not in the paper"
+        title = f"({chr(ord('a') + k)}) {dataset_title(inputs, dataset)}{extra}"
         mine = runs[runs["dataset"] == dataset]
         if dataset in missing or mine.empty:
             ax.text(
@@ -67,7 +78,7 @@ def fig3(inputs: FigureInputs):
             for d in depths
             for m in METHODS
         }
-        reference = {  # the stars sit above the paper's ticks, not through them
+        reference = {  # the stars sit above the paper's marks, not through them
             d: max((paper[(d, m)] or 0.0 for m in METHODS), default=0.0) for d in depths
         }
         grouped_bars(
@@ -79,12 +90,16 @@ def fig3(inputs: FigureInputs):
             {m: method_label(m) for m in METHODS},
             p,
             marks_above=reference,
+            fill=BAR_FILL,
         )
+        # The paper's mean as a small triangle in the gap right of the bar, pointing at
+        # it: beside its top, never over it (a tick across the bar hid the top).
+        step = 0.8 / len(METHODS)
         for i, depth in enumerate(depths):
             for j, m in enumerate(METHODS):
                 if paper[(depth, m)] is not None:
-                    x = i - 0.4 + 0.8 / 3 * (j + 0.5)
-                    ax.plot([x - 0.1, x + 0.1], [paper[(depth, m)]] * 2, color="black", lw=1.5)
+                    x = i - 0.4 + step * (j + 1)
+                    ax.plot(x, paper[(depth, m)], "<", color="black", ms=3, mew=0, zorder=4)
         papers = [v for v in paper.values() if v is not None]
         everything = [v for vs in values.values() for v in vs] + papers
         if everything:
@@ -92,7 +107,7 @@ def fig3(inputs: FigureInputs):
         ax.set(title=title, xlabel="Depth (weight layers)", ylabel="Test accuracy (%)")
     for ax in axes.flat[len(datasets) :]:
         ax.set_axis_off()
-    axes.flat[0].plot([], [], color="black", lw=1.5, label="paper (Table S5)")
+    axes.flat[0].plot([], [], "<", color="black", ms=3, mew=0, label="paper (Table S5)")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside right upper", fontsize=7)
     fig.suptitle(stopping_note(inputs, runs))
@@ -115,8 +130,12 @@ def _validation_panels(inputs: FigureInputs, panels: list[tuple[str, int]], titl
     """One panel per (dataset, depth): validation accuracy per epoch, lettered as in the
     paper; a configured cell without runs says so instead of vanishing."""
     hist = inputs.collected.histories.query("split == 'val'")
-    fig, axes = plt.subplots(1, len(panels), figsize=(2.9 * len(panels) + 0.5, 2.6), squeeze=False)
-    for k, (ax, (dataset, depth), title) in enumerate(zip(axes[0], panels, titles, strict=True)):
+    cols = min(3, len(panels))  # rows of at most three: a page's width
+    rows = math.ceil(len(panels) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.9 * cols + 1.2, 2.6 * rows), squeeze=False)
+    for ax in axes.flat[len(panels) :]:
+        ax.set_axis_off()
+    for k, (ax, (dataset, depth), title) in enumerate(zip(axes.flat, panels, titles, strict=False)):
         mine = hist[(hist["dataset"] == dataset) & (hist["depth"] == depth)]
         ax.set_title(f"({chr(ord('a') + k)}) {title}")
         if mine.empty:
@@ -129,7 +148,7 @@ def _validation_panels(inputs: FigureInputs, panels: list[tuple[str, int]], titl
         method_bands(ax, mine, "acc", METHODS)
         ax.set(xlabel="Data training epoch", ylabel=accuracy_label("validation"))
     handles, labels = next(
-        (ax.get_legend_handles_labels() for ax in axes[0] if ax.get_legend_handles_labels()[0]),
+        (ax.get_legend_handles_labels() for ax in axes.flat if ax.get_legend_handles_labels()[0]),
         ([], []),
     )
     if handles:
@@ -138,7 +157,9 @@ def _validation_panels(inputs: FigureInputs, panels: list[tuple[str, int]], titl
 
 
 def _datasets(inputs: FigureInputs) -> list[str]:
-    return inputs.params.get("datasets") or sorted(inputs.collected.runs["dataset"].unique())
+    return in_paper_order(
+        inputs.params.get("datasets") or inputs.collected.runs["dataset"].unique()
+    )
 
 
 def figS7(inputs: FigureInputs):

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 
 from noisefa.figures.style import FigureInputs
 from noisefa.studies.fast_learning.figures import angle_panel, auc_panel, curves_panel
-from noisefa.studies.trajectory.figures import MAIN, ORDERS, distance_panel, plane_panel
+from noisefa.studies.trajectory.figures import MAIN, ORDERS, distance_panels, plane_panel
 
 
 def figS5(inputs: FigureInputs):
@@ -22,9 +22,9 @@ def figS5(inputs: FigureInputs):
 
 def figS6(inputs: FigureInputs):
     table, stats = inputs.collected.evaluation, inputs.stats
-    fig, axes = plt.subplots(2, 2, figsize=(8.4, 6.4), width_ratios=[1.25, 1])
+    fig, axes = plt.subplots(2, 3, figsize=(12.0, 6.4), width_ratios=[1.25, 1, 1])
     plane_panel(axes[0, 0], table, MAIN[0])
-    distance_panel(axes[0, 1], table, stats, ["untrained", *MAIN[0]], MAIN[1], "figS6")
+    distance_panels(axes[0, 1:], table, stats, ["untrained", *MAIN[0]], MAIN[1], "figS6")
     plane_panel(axes[1, 0], table, ORDERS[0])
-    distance_panel(axes[1, 1], table, stats, *ORDERS, "figS6")
+    distance_panels(axes[1, 1:], table, stats, *ORDERS, "figS6")
     return fig

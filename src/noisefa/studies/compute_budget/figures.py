@@ -81,9 +81,9 @@ def figS11(inputs: FigureInputs):
     )
     for i, e in enumerate(durations):
         if e:
-            ax_b.annotate(
+            ax_b.annotate(  # above the error bar
                 stars(p_acc.get(e, np.nan)),
-                (i, acc[i].mean()),
+                (i, acc[i].mean() + acc[i].std(ddof=1)),
                 textcoords="offset points",
                 xytext=(0, 6),
                 ha="center",
@@ -91,9 +91,9 @@ def figS11(inputs: FigureInputs):
             )
             ax_c.annotate(
                 stars(p_ep.get(e, np.nan)),
-                (i, total[i].mean()),
+                (i, total[i].mean() + sd[i]),
                 textcoords="offset points",
-                xytext=(0, 3),
+                xytext=(0, 5),
                 ha="center",
                 fontsize=7,
             )

@@ -15,6 +15,7 @@ from noisefa.figures.style import (
     accuracy_label,
     bar_with_points,
     layer_name,
+    layer_role,
     lookup_p,
     mean_sd_band,
     method_bands,
@@ -78,8 +79,12 @@ def auc_panel(ax, c: Collected, stats, depth: int, figure: str) -> None:
             )
 
 
-def angle_panel(ax, c: Collected, stats, depth: int, layer: int, figure: str) -> None:
-    """Mean W-B angle of one layer across noise (epochs < 0) and data training."""
+def angle_panel(
+    ax, c: Collected, stats, depth: int, layer: int, figure: str, per_neuron: bool | None = None
+) -> None:
+    """Mean W-B angle of one layer across noise (epochs < 0) and data training; the end
+    is tested per neuron (the paper's test, by default for the last layer) or by each
+    network's mean angle."""
     column = f"angle_{layer}"
     hist = c.histories[(c.histories["depth"] == depth) & (c.histories["split"] == "test")]
     noise = c.pretrain_histories[c.pretrain_histories["dims"].astype(str).str.count("x") == depth]
@@ -110,7 +115,7 @@ def angle_panel(ax, c: Collected, stats, depth: int, layer: int, figure: str) ->
     ax.axhline(90, color="black", ls="--", lw=0.8)
     # the last layer is tested per neuron (as the paper); the others by each network's
     # mean angle, which is what the statistics hold for them
-    last = layer == depth - 1
+    last = layer == depth - 1 if per_neuron is None else per_neuron
     kind = "per-neuron" if last else "mean"
     p = lookup_p(
         stats,
@@ -169,10 +174,12 @@ def figS4(inputs: FigureInputs, depth: int = 3):
     curves_panel(axes[0], c, depth)
     axes[0].set_title(f"{depth}-layer MLP: test accuracy")
     axes[0].legend(loc="best", fontsize=7)  # clear of the curves
+    # Both layers tested alike, by each network's mean angle (n = networks): the paper's
+    # per-neuron test of one network would give the panels different units.
     for ax, layer in zip(axes[1:], range(1, depth), strict=True):
-        angle_panel(ax, c, inputs.stats, depth, layer, "fig2c")
+        angle_panel(ax, c, inputs.stats, depth, layer, "fig2c", per_neuron=False)
         ax.set_title(
-            layer_name(layer, depth) + (f" - {ax.get_title()}" if ax.get_title() else ""),
+            f"{layer_name(layer, depth)} ({layer_role(layer, depth)})\n{ax.get_title()}",
             fontsize=8,
         )
     return fig

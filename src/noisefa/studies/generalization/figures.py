@@ -62,7 +62,7 @@ def fig4f(inputs: FigureInputs):
         ylabel="Generalisation error at the end\n(test loss - train loss, nats)",
         title=f"{depth}-layer MLP",
     )
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # clear of the marks
     return fig
 
 

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 
 from noisefa.figures.samples import dataset_grid
 from noisefa.figures.style import STAGE_COLORS, FigureInputs, lookup_p, mean_sd_band, p_text
+from noisefa.paper import DATASET_TITLES
 from noisefa.studies.meta_loss.statistics import meta_losses
 
 
@@ -20,13 +21,14 @@ def fig6a(inputs: FigureInputs):
     ax.set(
         xlabel="Noise training epoch",
         ylabel="Meta-loss (sum over tasks)",
-        title=f"n = {meta['seed'].nunique()} nets; epoch {first} vs {last}: {p_text(p)}",
+        title=f"All tasks, n = {meta['seed'].nunique()} networks\n"
+        f"epoch {first} vs {last}: {p_text(p)}",
     )
     per_task = table.groupby(["seed", "epoch", "task"])["query_loss"].mean().reset_index()
     for (task, group), colour in zip(
         per_task.groupby("task"), ["#2a6fb0", "#e15759", "#59a14f"], strict=False
     ):
-        mean_sd_band(ax_tasks, group, "epoch", "query_loss", colour, task)
+        mean_sd_band(ax_tasks, group, "epoch", "query_loss", colour, DATASET_TITLES.get(task, task))
     ax_tasks.set_xscale("symlog", linthresh=1)
     ax_tasks.set(
         xlabel="Noise training epoch", ylabel="Query loss after adaptation", title="Per task"

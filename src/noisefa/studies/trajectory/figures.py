@@ -69,23 +69,40 @@ def plane_panel(ax, table, stages: list[str]) -> None:
     ax.legend(fontsize=6)
 
 
-def distance_panel(ax, table, stats, stages: list[str], brackets, figure: str) -> None:
-    values = table[table["measure"] == "relative_distance"]
+# The distance the paper plots, and its scale-free twin (how far W's direction is from
+# B's, whatever W's norm): the claims test both, so the figures show both.
+DISTANCES = {
+    "relative_distance": "||W - B|| / ||B||",
+    "direction_distance": "||W/||W|| - B/||B|||| (scale-free)",
+}
+
+
+def distance_panel(
+    ax, table, stats, stages: list[str], brackets, figure: str, measure="relative_distance"
+) -> None:
+    values = table[table["measure"] == measure]
     groups = {s: values[values["stage"] == s]["value"].to_numpy() for s in stages}
     bar_with_points(ax, stages, groups, STAGE_COLORS, STAGE_LABELS)
     top = max(v.max() for v in groups.values())
     pad = top * 0.07 + 1e-3
     for level, (a, b) in enumerate(brackets):
-        p = lookup_p(stats, figure, f"{a} vs {b}", "independent t (Student)", "relative_distance")
+        # the claims' design: the same networks at two stages (paired)
+        p = lookup_p(stats, figure, f"{a} vs {b}", "paired t", measure)
         significance(
             ax, stages.index(a), stages.index(b), top + pad * (1 + 1.6 * level), p, pad / 3
         )
     ax.set_ylim(0, top + pad * (2 + 1.6 * len(brackets)))  # bars start at 0
     ax.set(
-        ylabel=f"||W - B|| / ||B||, {layer_name(-1, depth_of(table))}",
+        ylabel=f"{DISTANCES[measure]}\n{layer_name(-1, depth_of(table))}",
         title=f"n = {len(next(iter(groups.values())))} networks",
     )
     ax.tick_params(axis="x", labelsize=7)
+
+
+def distance_panels(axes, table, stats, stages: list[str], brackets, figure: str) -> None:
+    """The distance of W to B and its scale-free twin, side by side."""
+    for ax, measure in zip(axes, DISTANCES, strict=True):
+        distance_panel(ax, table, stats, stages, brackets, figure, measure)
 
 
 def _one(draw, *args, size=(4.0, 3.4)):
@@ -102,19 +119,15 @@ def fig2f(inputs: FigureInputs):
     return _one(plane_panel, inputs.collected.evaluation, ORDERS[0])
 
 
+def _distances(inputs: FigureInputs, stages, brackets, figure: str, width: float):
+    fig, axes = plt.subplots(1, 2, figsize=(2 * width, 3.0))
+    distance_panels(axes, inputs.collected.evaluation, inputs.stats, stages, brackets, figure)
+    return fig
+
+
 def fig2e(inputs: FigureInputs):
-    return _one(
-        distance_panel,
-        inputs.collected.evaluation,
-        inputs.stats,
-        ["untrained", *MAIN[0]],
-        MAIN[1],
-        "fig2e",
-        size=(3.3, 3.0),
-    )
+    return _distances(inputs, ["untrained", *MAIN[0]], MAIN[1], "fig2e", 3.3)
 
 
 def fig2g(inputs: FigureInputs):
-    return _one(
-        distance_panel, inputs.collected.evaluation, inputs.stats, *ORDERS, "fig2g", size=(4.0, 3.0)
-    )
+    return _distances(inputs, *ORDERS, "fig2g", 4.0)
