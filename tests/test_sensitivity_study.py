@@ -151,3 +151,47 @@ def test_a_setting_is_read_back_from_its_variant_name():
 
     for name, setting in variants(paper_config()).items():
         assert setting_of(name) == setting and variant_name(setting) == name
+
+
+def test_the_claims_robustness_column_names_the_settings_that_flip_a_verdict(tmp_path):
+    """A Table S5 number within the margin under the base but beyond it under width500
+    is fragile, naming width500; one that holds everywhere is robust; ΔACC > 0 flips
+    where noise stops helping. The claims table carries the column."""
+    from noisefa.analysis.claims import evaluate_claims, to_html, to_markdown
+    from noisefa.studies.sensitivity.robustness import robustness
+    from noisefa.studies.sensitivity.statistics import noise_rows
+
+    runs, histories = _runs(
+        {
+            ("base", "bp"): [0.9780, 0.9784, 0.9782],  # within, under both settings
+            ("width500", "bp"): [0.9781, 0.9783, 0.9782],
+            ("base", "fa"): [0.9725, 0.9727, 0.9726],  # within at base ...
+            ("width500", "fa"): [0.9510, 0.9505, 0.9515],  # ... beyond at width 500
+        }
+    )
+    gaps = pd.DataFrame(cell_rows(with_max_test(runs, histories)))
+    rng = np.random.default_rng(1)
+    rows = []
+    for variant, gain in (("base", 0.02), ("width500", 0.0)):
+        base = rng.normal(0.5, 0.02, 6)
+        for seed in range(6):
+            key = {"dataset": "mnist", "depth": 2, "variant": variant, "seed": seed}
+            rows += [{**key, "method": "fa", "at_best_test_acc": base[seed]},
+                     {**key, "method": "fa_noise",
+                      "at_best_test_acc": base[seed] + gain + rng.normal(0, 0.001)}]  # fmt: skip
+    stats = pd.concat([gaps, pd.DataFrame(noise_rows(pd.DataFrame(rows)))], ignore_index=True)
+    ids = pd.Series(["tableS5-mnist-d2-bp", "tableS5-mnist-d2-fa", "tableS5-delta-positive",
+                     "fig1d-loss-falls"])  # fmt: skip
+    found = robustness(ids, stats, 1.0).tolist()
+    assert found[0] == "robust (reproduced under all 2 settings)"
+    assert found[1] == "fragile (reproduced at base): flips under width500 (contradicted)"
+    assert found[2].startswith("fragile (reproduced at base): flips under width500")
+    assert found[3] == ""  # not re-measured by the study
+    # in the claims table, where the study ran
+    (tmp_path / "stats").mkdir()
+    stats.to_csv(tmp_path / "stats" / "sensitivity.csv", index=False)
+    claims = evaluate_claims(tmp_path, ["sensitivity"])
+    row = claims.set_index("id").loc["tableS5-mnist-d2-fa"]
+    assert row["robustness"].startswith("fragile")
+    assert "| robustness" in to_markdown(claims) and ">robustness<" in to_html(claims)
+    assert set(evaluate_claims(tmp_path, [])["robustness"]) == {""}  # study not run

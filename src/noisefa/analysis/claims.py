@@ -918,7 +918,21 @@ def evaluate_claims(
             Verdict(claim["id"], claim["figure"], claim["claim"], claim["paper"], **found)
         )
     verdicts += table_s5_verdicts(results, spec["table_s5"]["tolerance_pp"], spec["alpha"])
-    return pd.DataFrame([asdict(v) for v in verdicts])
+    frame = pd.DataFrame([asdict(v) for v in verdicts])
+    frame["robustness"] = robustness_column(frame, results, spec["table_s5"]["tolerance_pp"])
+    return frame
+
+
+def robustness_column(frame: pd.DataFrame, results: Results, tolerance: float) -> pd.Series:
+    """Whether each verdict holds under what the paper leaves unstated, where the
+    sensitivity study re-measures it (studies.sensitivity.robustness); '' elsewhere."""
+    path = results.folder / "stats" / "sensitivity.csv"
+    if "sensitivity" not in results.enabled or not path.is_file():
+        return pd.Series("", index=frame.index)
+    from ..studies.sensitivity.robustness import robustness
+
+    subset = frame["verdict"].str.endswith("(subset)").any()  # as the numbers were judged
+    return robustness(frame["id"], read_table(path), tolerance, subset)
 
 
 def _base_verdict(verdict: str) -> str:
@@ -1024,6 +1038,12 @@ COLUMNS = [
 NUMBER_COLUMNS = ["claim", "ours", "n", "difference", "p", "verdict", "reason"]
 
 
+def with_robustness(columns: list[str], frame: pd.DataFrame) -> list[str]:
+    """The columns, with `robustness` where the sensitivity study judged any claim."""
+    shown = "robustness" in frame and frame["robustness"].astype(str).str.strip().any()
+    return [*columns, "robustness"] if shown else columns
+
+
 def to_markdown(frame: pd.DataFrame, networks: dict[str, int] | None = None) -> str:
     qualitative = frame[frame["kind"] == "claim"]
     cells = frame[frame["kind"] == "number"]
@@ -1031,9 +1051,9 @@ def to_markdown(frame: pd.DataFrame, networks: dict[str, int] | None = None) -> 
         "# Does the paper reproduce?\n\n",
         "\n\n".join(header(frame, networks)),
         "\n\n## Qualitative claims\n\n",
-        qualitative[COLUMNS].to_markdown(index=False),
+        qualitative[with_robustness(COLUMNS, frame)].to_markdown(index=False),
         "\n\n## Table S5, number by number\n\n",
-        cells[NUMBER_COLUMNS].to_markdown(index=False),
+        cells[with_robustness(NUMBER_COLUMNS, frame)].to_markdown(index=False),
         "\n",
     ]
     return "".join(parts)
@@ -1062,6 +1082,13 @@ HTML_NUMBER_COLUMNS = {
 }  # fmt: skip
 
 
+def _widths(widths: dict[str, int], frame: pd.DataFrame) -> dict[str, int]:
+    """The columns' widths, with room taken from `reason` for `robustness` when shown."""
+    if "robustness" not in with_robustness([], frame):
+        return widths
+    return {**widths, "reason": widths["reason"] - 10, "robustness": 10}
+
+
 def _html_table(rows: pd.DataFrame, widths: dict[str, int]) -> str:
     import html
 
@@ -1075,7 +1102,7 @@ def _html_table(rows: pd.DataFrame, widths: dict[str, int]) -> str:
             if column == "verdict":
                 kind = _base_verdict(str(row[column])).replace(" ", "-")
                 cells.append(f'<td class="verdict"><span class="{kind}">{text}</span></td>')
-            elif column in ("reason", "difference", "p", "p_holm", "n"):
+            elif column in ("reason", "difference", "p", "p_holm", "n", "robustness"):
                 cells.append(f'<td class="small">{text}</td>')
             else:
                 cells.append(f"<td>{text}</td>")
@@ -1118,8 +1145,9 @@ def to_html(frame: pd.DataFrame, networks: dict[str, int] | None = None) -> str:
         "<meta name='viewport' content='width=device-width'>"
         f"<title>Does the paper reproduce?</title><style>{HTML_STYLE}</style></head><body>"
         f"<h1>Does the paper reproduce?</h1>{paragraphs}"
-        f"<h2>Qualitative claims</h2>{_html_table(qualitative, HTML_CLAIM_COLUMNS)}"
-        f"<h2>Table S5, number by number</h2>{_html_table(cells, HTML_NUMBER_COLUMNS)}"
+        f"<h2>Qualitative claims</h2>{_html_table(qualitative, _widths(HTML_CLAIM_COLUMNS, frame))}"
+        f"<h2>Table S5, number by number</h2>"
+        f"{_html_table(cells, _widths(HTML_NUMBER_COLUMNS, frame))}"
         "</body></html>\n"
     )
 
