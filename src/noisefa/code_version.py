@@ -115,10 +115,11 @@ def changed(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
     return out
 
 
-def differences(recorded: dict) -> list[str]:
+def differences(recorded: dict, current: dict[str, str] | None = None) -> list[str]:
     """What differs between a recorded {"hash", "files"} and this checkout's training
-    code: the files, each with how (empty when they are the same)."""
-    current = training_code()
+    code (`current`, when the caller has it): the files, each with how (empty when they
+    are the same)."""
+    current = training_code() if current is None else current
     if recorded.get("hash") == code_hash(current):
         return []
     return changed(recorded.get("files", {}), current) or ["(the recorded hash differs)"]

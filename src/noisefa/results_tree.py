@@ -39,6 +39,11 @@ ENV = "NOISEFA_RESULTS"  # the tree, for the processes a workflow starts
 ACCEPT_CODE = "NOISEFA_ACCEPT_CODE_CHANGE"  # =1: grow a tree under edited training code
 
 
+def code_change_accepted() -> bool:
+    """Whether the user accepted other training code ($ACCEPT_CODE=1) for this run."""
+    return os.environ.get(ACCEPT_CODE) == "1"
+
+
 def now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
@@ -50,17 +55,18 @@ def with_training_code(tree: str, record: dict) -> dict:
     is 1: the change is then listed in the record's `code_changes`, for the record's
     provenance. A tree made before code was recorded gets today's, marked as such."""
     current = training_code()
+    digest = code_hash(current)
     recorded = record.get("training_code")
     if recorded is None:
-        return {**record, "training_code": {"hash": code_hash(current), "files": current,
+        return {**record, "training_code": {"hash": digest, "files": current,
                                             "recorded_since": now()}}  # fmt: skip
-    edits = code_differences(recorded)
+    edits = code_differences(recorded, current)
     if not edits:
         return record
-    if os.environ.get(ACCEPT_CODE) != "1":
+    if not code_change_accepted():
         raise ConfigError(
             f"{tree} was made with other training code (hash {recorded['hash'][:12]}); "
-            f"this checkout's is {code_hash(current)[:12]}. The files that train networks "
+            f"this checkout's is {digest[:12]}. The files that train networks "
             f"or make their data differ:{listed(edits)}\nNothing was "
             "written: networks from both versions would mix in one record. To proceed, "
             f"either write to a new tree (--config results=results/<new name>), or delete "
@@ -68,11 +74,11 @@ def with_training_code(tree: str, record: dict) -> dict:
             f"comment, a message), accept it: {ACCEPT_CODE}=1 make pipeline ... (the "
             f"change is then listed in {tree}/{RECORD} and in the record's provenance)."
         )
-    change = {"accepted": now(), "from": recorded["hash"], "to": code_hash(current),
+    change = {"accepted": now(), "from": recorded["hash"], "to": digest,
               "files": edits}  # fmt: skip
     return {
         **record,
-        "training_code": {"hash": code_hash(current), "files": current},
+        "training_code": {"hash": digest, "files": current},
         "code_changes": [*record.get("code_changes", []), change],
     }
 

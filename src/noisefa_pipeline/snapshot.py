@@ -169,13 +169,10 @@ def save(snapshot: Path, args: list[str]) -> dict:
     }
     found = files_under(RESULTS)
     members = snapshot_members(found, pending, frozenset(rebuilt))
+    unfinished = {f for job in pending for f in job.outputs}  # a rerun remakes all of it
+    omitted = set(found) - set(members) - set(rebuilt)
     left_out = left_out_weights(
-        sorted(
-            p
-            for p in set(found) - set(members) - set(rebuilt)
-            if p.endswith(".pt") and not _under(p, {f for job in pending for f in job.outputs})
-        ),
-        every_job,
+        sorted(p for p in omitted if p.endswith(".pt") and not _under(p, unfinished)), every_job
     )
     metadata = files_under(METADATA) if METADATA.is_dir() else []
     # Folders too, so that unpacking gives them back their times (a directory() output
@@ -254,10 +251,12 @@ def read_manifest(snapshot: Path) -> dict:
             f"{snapshot / ARCHIVE} is not the archive {path} describes (sha256 differs): "
             "damaged, or one of the two was replaced without the other"
         )
-    unsafe = [f for f in manifest["rebuilt"] if not _is_result_path(f)]
+    named = [*manifest["rebuilt"], *manifest.get("weights_left_out", {})]
+    named += [f for files in manifest.get("weights_left_out", {}).values() for f in files]
+    unsafe = [f for f in named if not _is_result_path(f)]
     if unsafe:
         raise ValueError(
-            f"{path} lists files to rebuild outside results/ ({', '.join(unsafe[:5])}): a "
+            f"{path} names files outside results/ ({', '.join(unsafe[:5])}): a "
             "snapshot only carries results; nothing was written"
         )
     return manifest
@@ -390,7 +389,7 @@ def check_code(manifest: dict, snapshot: Path) -> None:
         log(f"{snapshot} was saved before results recorded their code: not checked")
         return
     edits = code_version.differences(recorded)
-    if edits and os.environ.get(results_tree.ACCEPT_CODE) != "1":
+    if edits and not results_tree.code_change_accepted():
         raise ValueError(
             f"{snapshot} was saved from results made by other training code (hash "
             f"{recorded['hash'][:12]}, commit {manifest.get('commit', '?')[:12]}) than this "
@@ -406,9 +405,7 @@ def mark_left_out(left_out: dict[str, list[str]], saved: str) -> None:
     """A WEIGHTS_LEFT_OUT file in each folder whose weights the snapshot left out, as
     old as the folder (so that Snakemake still finds its job done): the run wrapper and
     the error for a missing checkpoint read it."""
-    for folder, files in left_out.items():
-        if not _is_result_path(folder) or not all(_under(f, {folder}) for f in files):
-            raise ValueError(f"the manifest's weights_left_out names {folder} outside results/")
+    for folder, files in left_out.items():  # paths checked by read_manifest
         path = Path(folder)
         if not path.is_dir():
             continue  # the job is unfinished: it is planned anyway

@@ -43,6 +43,7 @@ REPRODUCED, CONTRADICTED, INCONCLUSIVE, NOT_RUN = (
 )
 VERDICTS = (REPRODUCED, CONTRADICTED, INCONCLUSIVE, NOT_RUN)
 PRIMARY = "independent t (Student)"
+OPPOSITE = "direction opposite"  # an inconclusive reason's opening (figures.marks reads it)
 
 
 @dataclass
@@ -300,7 +301,7 @@ def _judge(row, expect: str, alpha: float, margin: float | None = None) -> Judge
         if significant and direction == -claimed:
             return Judgement(CONTRADICTED, "significant in the opposite direction")
         power, needed = _power_clause(row)
-        observed = "direction as claimed" if direction == claimed else "direction opposite"
+        observed = "direction as claimed" if direction == claimed else OPPOSITE
         if direction == 0:
             observed = "no difference observed"
         return Judgement(
@@ -1038,10 +1039,13 @@ COLUMNS = [
 NUMBER_COLUMNS = ["claim", "ours", "n", "difference", "p", "verdict", "reason"]
 
 
+def _robustness_shown(frame: pd.DataFrame) -> bool:
+    """Whether the sensitivity study judged any claim (the column is shown then)."""
+    return "robustness" in frame and bool(frame["robustness"].astype(str).str.strip().any())
+
+
 def with_robustness(columns: list[str], frame: pd.DataFrame) -> list[str]:
-    """The columns, with `robustness` where the sensitivity study judged any claim."""
-    shown = "robustness" in frame and frame["robustness"].astype(str).str.strip().any()
-    return [*columns, "robustness"] if shown else columns
+    return [*columns, "robustness"] if _robustness_shown(frame) else columns
 
 
 def to_markdown(frame: pd.DataFrame, networks: dict[str, int] | None = None) -> str:
@@ -1084,7 +1088,7 @@ HTML_NUMBER_COLUMNS = {
 
 def _widths(widths: dict[str, int], frame: pd.DataFrame) -> dict[str, int]:
     """The columns' widths, with room taken from `reason` for `robustness` when shown."""
-    if "robustness" not in with_robustness([], frame):
+    if not _robustness_shown(frame):
         return widths
     return {**widths, "reason": widths["reason"] - 10, "robustness": 10}
 

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--params", type=json_argument, default={}, help="study settings as JSON")
     args = parser.parse_args(argv)
     from ..figures import marks
-    from ..figures.layout_check import mark_problems, text_problems
+    from ..figures.layout_check import layout_problems
     from ..figures.style import FigureInputs, apply_style, label_panels, save_figure
 
     spec = FIGURES[args.figure]
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
         fig.supxlabel(note, fontsize=6)  # a layout element: the panels make room for it
     fig.suptitle(fig._suptitle.get_text() if fig._suptitle else spec.title, fontsize=9)
     # counted in the log; the workflow test wants none
-    problems = text_problems(fig) + mark_problems(fig)
+    problems = layout_problems(fig)
     log(f"{args.figure}: {len(problems)} layout problems")
     for problem in problems:
         log(f"  {problem}")

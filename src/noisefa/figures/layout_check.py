@@ -56,10 +56,24 @@ def _outside(box, limit) -> bool:
     )
 
 
-def text_problems(fig: Figure) -> list[str]:
-    """One line per pair of overlapping texts and per text cut by an edge."""
+def _drawn(fig: Figure, renderer):
+    """The renderer of a drawn figure: drawn here unless the caller already did."""
+    if renderer is None:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+    return renderer
+
+
+def layout_problems(fig: Figure) -> list[str]:
+    """Every problem of both kinds, from one drawing of the figure."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
+    return text_problems(fig, renderer) + mark_problems(fig, renderer)
+
+
+def text_problems(fig: Figure, renderer=None) -> list[str]:
+    """One line per pair of overlapping texts and per text cut by an edge."""
+    renderer = _drawn(fig, renderer)
     boxes = [(t, t.get_window_extent(renderer)) for t in _texts(fig)]
     boxes = [(t, b) for t, b in boxes if b.width > 0 and b.height > 0]
     # Saved with bbox "tight" (our style), the canvas grows to hold every text: only a
@@ -186,12 +200,11 @@ def _bars(ax) -> list:
     ]
 
 
-def mark_problems(fig: Figure) -> list[str]:
+def mark_problems(fig: Figure, renderer=None) -> list[str]:
     """Marks that hide what they mark: a text inside the axes (a significance mark, a
     label) crossed by a line, an error bar or a marker, or covering a bar or a legend; and
     a line or marker lying on the top of a bar (where a reader reads its value)."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = _drawn(fig, renderer)
     legends = [lg.get_window_extent(renderer) for lg in fig.legends]
     problems = []
     for ax in fig.axes:

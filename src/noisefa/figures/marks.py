@@ -66,7 +66,7 @@ def contradictions(rows: pd.DataFrame, figure: str | None = None) -> dict[str, l
     [...]}. The claims are those that select rows of this figure, or, when they select
     none by figure, that the paper makes about it (its label). A claim's own design's
     test is read where the figure drew it; otherwise the test of the figure's marks."""
-    from ..analysis.claims import CONTRADICTED, judge, matches, test_of
+    from ..analysis.claims import CONTRADICTED, OPPOSITE, judge, matches, test_of
     from ..catalogue import claim_targets
     from ..paper import paper_claims
 
@@ -91,7 +91,7 @@ def contradictions(rows: pd.DataFrame, figure: str | None = None) -> dict[str, l
             text = f"{row['comparison']}" + (f" ({where})" if where else "")
             if judged.verdict == CONTRADICTED:
                 found["significant"].append(text)
-            elif "direction opposite" in judged.reason:
+            elif judged.reason.startswith(OPPOSITE):
                 test = TEST_NAMES.get(row["test"], row["test"])
                 found["not significant"].append(f"{text}, {test} p = {row['p']:.2g}")
     return {kind: list(dict.fromkeys(items)) for kind, items in found.items()}

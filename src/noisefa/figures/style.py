@@ -115,8 +115,16 @@ class FigureInputs:
     params: dict = field(default_factory=dict)  # study settings a figure needs
 
 
-# Where a measure lives, in stored units: a band of mean +- sd is cut there.
-RANGES = {"acc": (0.0, 1.0), "loss": (0.0, None), "at_best_test_acc": (0.0, 1.0)}
+def measure_range(y: str) -> tuple[float | None, float | None]:
+    """Where a measure lives, in stored units (a band of mean +- sd is cut there):
+    accuracies in [0, 1], losses >= 0, angles in [0, 180] degrees."""
+    if y == "acc":
+        return 0.0, 1.0
+    if y.endswith("loss"):
+        return 0.0, None
+    if y.startswith("angle_"):
+        return 0.0, 180.0
+    return None, None
 
 
 def mean_sd_band(
@@ -131,13 +139,13 @@ def mean_sd_band(
 ) -> None:
     """Mean line with a +-1 sd band over networks (rows sharing x); `scale` converts units
     (100 for accuracies stored as fractions and drawn in percent). The band is cut at the
-    measure's range (RANGES), and the figure's footnote says so and gives n."""
+    measure's range (measure_range), and the figure's footnote says so and gives n."""
     grouped = frame.groupby(x)[y]
     mean, sd = grouped.mean() * scale, grouped.std(ddof=1).fillna(0.0) * scale
     xs = mean.index.to_numpy(dtype=float) + x_offset
     ax.plot(xs, mean.to_numpy(), color=color, lw=1.6, label=label)
     low, high = (mean - sd).to_numpy(), (mean + sd).to_numpy()
-    floor, ceiling = (None if b is None else b * scale for b in RANGES.get(y, (None, None)))
+    floor, ceiling = (None if b is None else b * scale for b in measure_range(y))
     cut_low = low if floor is None else np.maximum(low, floor)
     cut_high = high if ceiling is None else np.minimum(high, ceiling)
     clipped = not (np.array_equal(cut_low, low) and np.array_equal(cut_high, high))
