@@ -247,7 +247,7 @@ def test_a_configuration_planning_too_many_jobs_is_refused_naming_what_multiplie
     found = plan.job_bound_problem(config)
     assert "more than compute.max_jobs (5000)" in found
     assert (
-        "studies.sensitivity: 3 datasets x 1 depths x 609 conditions (variants) x 3 methods"
+        "studies.sensitivity: 3 datasets x 1 depths x 611 conditions (variants) x 3 methods"
         in found
     )
     config["compute"]["max_jobs"] = 10_000

@@ -9,9 +9,11 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 import yaml
 
 from noisefa import plan
+from noisefa.data.augmentation import PAD, flip_crop
 from noisefa.data.loading import normalisation
 from noisefa.keys import RunKey
 from noisefa.studies.sensitivity import factor_of, variant_name, variants
@@ -53,8 +55,16 @@ def test_every_setting_changes_one_factor_of_the_record_protocol():
     assert settings("init-xavier_normal").pretrain.init == "xavier_normal"
     assert settings("split1").split != base.split != settings("val0.02").split
     assert settings("val0.02+width500").split == settings("val0.02").split
-    # 3 datasets x 12 settings x 3 methods x 3 networks, at the paper's n
-    assert len(plan.run_keys(config, "sensitivity")) == 3 * 12 * 3 * 3
+    grey = settings("colour-grey")
+    assert grey.colour == "grey" and grey.pretrain.dims == (1024, 100, 10)
+    assert settings("aug-flip-crop").augment == "flip-crop"
+    assert base.colour == "colour" and base.augment == "none"
+    # 3 datasets x 12 settings x 3 methods x 3 networks at the paper's n, and grey
+    # input and augmentation for CIFAR-10 only (MNIST's images are grey already)
+    keys = plan.run_keys(config, "sensitivity")
+    assert len(keys) == 3 * 12 * 3 * 3 + 2 * 3 * 3
+    colour_only = {k.dataset for k in keys if k.variant in ("colour-grey", "aug-flip-crop")}
+    assert colour_only == {"cifar10"}
 
 
 def test_a_setting_that_repeats_the_base_is_refused():
@@ -79,6 +89,93 @@ def test_global_and_raw_scalings_follow_from_the_per_channel_statistics(tmp_path
     assert normalisation(tmp_path, "cifar10")[0] == pytest.approx(record["mean"])
     with pytest.raises(ValueError, match="unknown input scaling 'none'"):
         normalisation(tmp_path, "cifar10", "none")
+
+
+def _augmented(seeds: list[int], x):
+    gens = [torch.Generator().manual_seed(s) for s in seeds]
+    return flip_crop(x, (3, 8, 8), gens)
+
+
+def test_augmentation_flips_and_shifts_each_image_by_its_own_network_generator():
+    """Every augmented image is its original shifted by at most PAD pixels (zeros
+    enter at the border), perhaps mirrored; network i's draws come from its generator
+    alone, so it sees the same batch whatever trains beside it."""
+    x = torch.rand(2, 16, 3 * 8 * 8) + 0.5  # no zeros of its own: the border is visible
+    out = _augmented([1, 2], x)
+    assert out.shape == x.shape and torch.equal(out, _augmented([1, 2], x))
+    assert torch.equal(out[1:], _augmented([2], x[1:]))  # network 2 alone: the same
+    padded = torch.nn.functional.pad(x.reshape(32, 3, 8, 8), (PAD,) * 4)
+    seen = set()
+    for image, source in zip(out.reshape(32, 3, 8, 8), padded, strict=True):
+        matches = [
+            (dy - PAD, dx - PAD, flip)
+            for dy in range(2 * PAD + 1)
+            for dx in range(2 * PAD + 1)
+            for flip in (False, True)
+            if torch.equal(
+                image,
+                source[:, dy : dy + 8, dx : dx + 8].flip(-1)
+                if flip
+                else source[:, dy : dy + 8, dx : dx + 8],
+            )
+        ]
+        assert matches, "an augmented image is no shifted or mirrored original"
+        seen.update(matches)
+    assert {m[2] for m in seen} == {False, True} and len({m[:2] for m in seen}) > 5
+    with pytest.raises(ValueError, match="2 networks need 2 augmentation generators"):
+        _augmented([1], x)
+
+
+def test_grey_and_augmented_cifar_train_from_the_cli(tmp_path, monkeypatch):
+    """CIFAR-10 in grey: 1024 inputs, the luminance of torchvision's rgb_to_grayscale,
+    standardised by its own moments; with augmentation a rerun is identical and differs
+    from the run without; MNIST cannot be made grey."""
+    import torchvision.datasets as tvd
+
+    from noisefa.cli import split, train
+    from noisefa.data.loading import as_grey, load_split_tensors
+    from noisefa.data.staging import stage_split
+    from noisefa.errors import ConfigError
+    from tests import fakes
+
+    mirror, data = tmp_path / "mirror", tmp_path / "data"
+    fakes.patch_checksums(
+        monkeypatch, tvd.CIFAR10, fakes.write_cifar(mirror, tvd.CIFAR10, 500, 200)
+    )
+    for part in ("train", "test"):
+        stage_split(
+            "cifar10", part, data / "cifar10" / f"{part}.npz", data / "cifar10" / f"{part}.json",
+            [mirror], tmp_path / "cache", download=False,
+        )  # fmt: skip
+    tag = "train100-val20-test20-seed0"
+    split.main(["--dataset", "cifar10", "--tag", tag, "--data-dir", str(data)])
+    grey = load_split_tensors(data, "cifar10", tag, colour="grey")
+    assert grey["train"].x.shape == (100, 1024) and grey["val"].x.shape == (20, 1024)
+    images = np.load(data / "cifar10" / "train.npz")["images"].astype(float)
+    luma = images @ [0.2989, 0.587, 0.114]
+    assert np.allclose(as_grey(images.astype(np.uint8), "cifar10"), luma, atol=1e-3)
+    pooled = np.concatenate([grey[p].x.numpy().ravel() for p in ("train", "val")])
+    assert abs(pooled.mean()) < 0.1 and abs(pooled.std() - 1) < 0.1  # its own moments
+    with pytest.raises(ConfigError, match="mnist has one channel already"):
+        as_grey(np.zeros((2, 28, 28), np.uint8), "mnist")
+
+    def run(name: str, *options: str) -> pd.DataFrame:
+        train.main(
+            ["--dataset", "cifar10", "--data-dir", str(data), "--split", tag, "--depth", "2"]
+            + ["--hidden", "8", "--method", "fa", "--seeds", "0", "1", "--epochs", "2"]
+            + [*options, "--out-dir", str(tmp_path / name)]
+        )
+        summary = json.loads((tmp_path / name / "seed1" / "summary.json").read_text())
+        assert summary["params"]["dims"][0] == (1024 if "grey" in options else 3072)
+        return pd.read_csv(tmp_path / name / "seed1" / "history.csv")
+
+    augmented = run("aug", "--input-colour", "grey", "--augment", "flip-crop")
+    pd.testing.assert_frame_equal(
+        augmented, run("again", "--input-colour", "grey", "--augment", "flip-crop")
+    )
+    plain = run("plain", "--input-colour", "grey")
+    assert not np.allclose(augmented["loss"].iloc[-3:], plain["loss"].iloc[-3:])
+    run("colour", "--augment", "flip-crop")
 
 
 def _runs(accuracies: dict[tuple[str, str], list[float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -195,3 +292,43 @@ def test_the_claims_robustness_column_names_the_settings_that_flip_a_verdict(tmp
     assert row["robustness"].startswith("fragile")
     assert "| robustness" in to_markdown(claims) and ">robustness<" in to_html(claims)
     assert set(evaluate_claims(tmp_path, [])["robustness"]) == {""}  # study not run
+
+
+def test_the_core_claims_are_re_measured_on_the_study_networks():
+    """Fig 1e, 2b and 2c from the study's own networks, FA after noise against FA by
+    seed: at base noise lowers the starting angle, speeds learning over the epochs both
+    ran and keeps the angle lower; under width500 the starting angle no longer differs,
+    so Fig 1e's claim is fragile there and the others robust."""
+    from noisefa.studies.sensitivity.robustness import robustness
+    from noisefa.studies.sensitivity.statistics import CORE, core_rows
+    from noisefa.studies.sensitivity.verdicts import core_verdicts
+
+    rng = np.random.default_rng(3)
+    runs, histories = [], []
+    for variant, start_gain in (("base", -20.0), ("width500", 0.0)):
+        for seed in range(5):
+            for method, noise in (("fa", 0.0), ("fa_noise", 1.0)):
+                key = {"dataset": "mnist", "depth": 2, "variant": variant, "method": method,
+                       "seed": seed}  # fmt: skip
+                jitter = rng.normal(0, 0.3)
+                start, end = 90 + noise * start_gain + jitter, 60 - 10 * noise + jitter
+                epochs = 12 + seed + 3 * int(noise)  # early stopping ends them apart
+                runs.append({**key, "epochs_run": epochs, "angle_1_end": end})
+                for epoch in range(epochs + 1):
+                    acc = 0.9 - 0.3 / (1 + epoch) + 0.02 * noise + rng.normal(0, 0.001)
+                    angle = start if epoch == 0 else end
+                    histories.append({**key, "epoch": epoch, "split": "test", "acc": acc,
+                                      "angle_1": angle})  # fmt: skip
+    rows = core_rows(pd.DataFrame(runs), pd.DataFrame(histories))
+    stats = pd.DataFrame(rows)
+    assert set(stats["figure"]) == {CORE} and set(stats["horizon"]) == {12}
+    verdicts = core_verdicts(stats).set_index(["claim", "setting"])["verdict"]
+    assert verdicts[("fig1e-noise-aligns", "base")] == "reproduced"
+    assert verdicts[("fig1e-noise-aligns", "width500")] == "inconclusive"
+    assert verdicts[("fig2c-gap-persists", "width500")] == "reproduced"
+    ids = pd.Series(["fig1e-noise-aligns", "fig2b-faster-than-fa", "fig2c-gap-persists"])
+    found = robustness(ids, stats, 1.0).tolist()
+    assert found[0] == "fragile (reproduced at base): flips under width500 (inconclusive)"
+    assert found[1] == found[2] == "robust (reproduced under all 2 settings)"
+    _, markdown, _ = report(stats, 1.0)
+    assert "not reproduced under: MNIST width500" in markdown

@@ -190,7 +190,7 @@ def train_job_seconds(cal: Calibration, config: dict, wildcards: dict) -> float:
     every = get_study(keys[0].study).every_epoch
     sizes = {"train": train, "val": val, "test": test}
     n_eval = sum(sizes.values()) if every is None else sum(sizes[s] for s in every)
-    dims = plan.dims(config, keys[0].dataset, keys[0].depth, settings.hidden)
+    dims = plan.dims(config, keys[0].dataset, keys[0].depth, settings.hidden, settings.colour)
     return cal.startup_s + training_seconds(
         cal, dims, len(keys), epochs + 1, train, n_eval, settings.batch_size
     )

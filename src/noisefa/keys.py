@@ -10,6 +10,7 @@ variant form a *condition* (`RunKey.condition`): they differ only in method and 
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 from . import paths
@@ -87,6 +88,8 @@ class RunSettings:
     weight_decay: float = 0.0  # per step, Kolen-Pollack's (training.kp_decay)
     hidden: int | None = None  # width of every hidden layer (None: training.hidden)
     scaling: str = "channel"  # input scaling (noisefa.data.loading.SCALINGS)
+    colour: str = "colour"  # colour or grey input (noisefa.data.registry.COLOURS)
+    augment: str = "none"  # training-batch augmentation (noisefa.data.augmentation)
 
 
 def study(config: dict, name: str) -> dict:
@@ -118,10 +121,13 @@ def seeds(config: dict, name: str) -> list[int]:
     return list(range(int(study(config, name)["networks"])))
 
 
-def dims(config: dict, dataset: str, depth: int, hidden: int | None = None) -> tuple[int, ...]:
+def dims(
+    config: dict, dataset: str, depth: int, hidden: int | None = None, colour: str = "colour"
+) -> tuple[int, ...]:
     info = get_dataset(dataset)
     width = hidden or config["training"]["hidden"]
-    return tuple(mlp_dims(info.input_dim, info.n_classes, int(depth), width))
+    inputs = math.prod(info.input_shape(colour))
+    return tuple(mlp_dims(inputs, info.n_classes, int(depth), width))
 
 
 def noise_for(
@@ -199,6 +205,8 @@ def settings(
     noise: str | None = None,
     hidden: int | None = None,
     scaling: str = "channel",
+    colour: str = "colour",
+    augment: str = "none",
 ) -> RunSettings:
     """A run's settings: the shared training settings unless given, and the noise
     pretraining its method starts from (`noise`: the study's noise unless given)."""
@@ -209,7 +217,7 @@ def settings(
     if method.noise_pretraining:
         noise = noise or noise_for(config, key.study)
         pretrain = PretrainKey(
-            dims(config, key.dataset, key.depth, hidden), init, noise, key.seed, method.rule
+            dims(config, key.dataset, key.depth, hidden, colour), init, noise, key.seed, method.rule
         )
     return RunSettings(
         split,
@@ -223,6 +231,8 @@ def settings(
         train["kp_decay"] if method.decays else 0.0,
         hidden,
         scaling,
+        colour,
+        augment,
     )
 
 

@@ -15,7 +15,18 @@ import numpy as np
 if TYPE_CHECKING:  # torch is imported on use, so the Snakefile can import this module cheaply
     import torch
 
-STREAMS = ("init", "noise", "shuffle", "probe", "meta", "subset", "ood", "readout", "alignment")
+STREAMS = (
+    "init",
+    "noise",
+    "shuffle",
+    "probe",
+    "meta",
+    "subset",
+    "ood",
+    "readout",
+    "alignment",
+    "augment",
+)
 
 
 def stream_seed(seed: int, stream: str) -> int:

@@ -345,6 +345,10 @@ def run_options(study, settings):
         options.append(f"--weight-decay {settings.weight_decay}")
     if settings.scaling != "channel":
         options.append(f"--input-scaling {settings.scaling}")
+    if settings.colour != "colour":
+        options.append(f"--input-colour {settings.colour}")
+    if settings.augment != "none":
+        options.append(f"--augment {settings.augment}")
     options += get_study(study).run_options(config)
     return " ".join(options)
 

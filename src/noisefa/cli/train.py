@@ -14,6 +14,7 @@ splits are measured at epoch 0, the last and the best epoch (what the summary re
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -22,8 +23,9 @@ import pandas as pd
 import torch
 
 from ..analysis.measures import learning_curve_auc, per_neuron_angles
+from ..data.augmentation import AUGMENTATIONS, PAD, flip_crop
 from ..data.loading import SCALINGS, load_split_tensors
-from ..data.registry import DATASETS, get_dataset
+from ..data.registry import COLOURS, DATASETS, get_dataset
 from ..errors import ConfigError
 from ..files import md5sum, save_tensors, write_csv, write_json
 from ..learning.checkpoints import load_network, save_network
@@ -124,6 +126,19 @@ def parse(argv: list[str] | None):
         default="channel",
         help="inputs standardised per channel (default), over all channels, or raw [0, 1]",
     )
+    parser.add_argument(
+        "--input-colour",
+        choices=COLOURS,
+        default="colour",
+        help="colour images as they are (default) or as one luminance channel",
+    )
+    parser.add_argument(
+        "--augment",
+        choices=AUGMENTATIONS,
+        default="none",
+        help="training batches as they are (default), or flipped left-right and shifted "
+        f"up to {PAD} pixels (noisefa.data.augmentation)",
+    )
     parser.add_argument("--snapshot-layers", type=int, nargs="*", default=[])
     parser.add_argument(
         "--out-dir", type=Path, required=True, help="the networks go to OUT_DIR/seed<k>"
@@ -196,14 +211,17 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     args, device = parse(argv)
     info = get_dataset(args.dataset)
-    dims = mlp_dims(info.input_dim, info.n_classes, args.depth, args.hidden)
+    shape = info.input_shape(args.input_colour)
+    dims = mlp_dims(math.prod(shape), info.n_classes, args.depth, args.hidden)
     checkpoints = check_pretrained(args)
     with allocating(dims, len(args.seeds)):
         nets = [
             build_for_method(args, dims, seed, pretrained).to(device)
             for seed, pretrained in zip(args.seeds, checkpoints, strict=True)
         ]
-    splits = load_split_tensors(args.data_dir, args.dataset, args.split, device, args.input_scaling)
+    splits = load_split_tensors(
+        args.data_dir, args.dataset, args.split, device, args.input_scaling, args.input_colour
+    )
     label = f"{args.dataset} d{args.depth} {args.method}"
     log(
         f"training {label} seeds {args.seeds} together: {len(splits['train'])} train "
@@ -229,6 +247,13 @@ def main(argv: list[str] | None = None) -> None:
         )
         for seed, net in zip(args.seeds, nets, strict=True)
     ]
+    augment = None
+    if args.augment != "none":
+        gens = [generator(seed, "augment", device) for seed in args.seeds]
+
+        def augment(x: torch.Tensor, rows: list[int]) -> torch.Tensor:
+            return flip_crop(x, shape, [gens[i] for i in rows])
+
     outcomes = train_ensemble_on_data(
         EnsembleEngine(nets, args.lr, args.weight_decay),
         splits,
@@ -239,6 +264,7 @@ def main(argv: list[str] | None = None) -> None:
         args.patience,
         every_epoch=args.every_epoch,
         on_finish=lambda i, epoch, metrics: recorders[i].add(epoch, metrics),
+        augment=augment,
     )
     # the job's wall time, shared by its networks (`networks_in_job` of them)
     job = {**provenance(device, started), "networks_in_job": len(nets)}

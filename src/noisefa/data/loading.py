@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 from ..files import read_json
-from .registry import get_dataset
+from .registry import COLOURS, get_dataset
 
 
 @dataclass
@@ -70,6 +70,28 @@ def normalisation(
     return mean.tolist(), std.tolist()
 
 
+def as_grey(images: np.ndarray, dataset: str) -> np.ndarray:
+    """(N, H, W, 3) uint8 -> (N, H, W) float32 luminance in [0, 255] (ITU-R 601 weights,
+    torchvision's rgb_to_grayscale)."""
+    from torchvision.transforms.v2.functional import rgb_to_grayscale
+
+    if get_dataset(dataset).channels != 3:
+        raise ConfigError(f"grey input needs colour images; {dataset} has one channel already")
+    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float()
+    return rgb_to_grayscale(x).squeeze(1).numpy()
+
+
+def grey_normalisation(train_images: np.ndarray, scaling: str) -> tuple[list[float], list[float]]:
+    """Mean/std of grey input: the staged training split's luminance (one channel, so
+    'channel' and 'global' agree), or raw [0, 1]."""
+    if scaling not in SCALINGS:
+        raise ValueError(f"unknown input scaling {scaling!r}; known: {', '.join(SCALINGS)}")
+    if scaling == "raw":
+        return [0.0], [1.0]
+    pixels = train_images.astype(np.float64) / 255.0
+    return [float(pixels.mean())], [float(pixels.std())]
+
+
 def subset_note(data_dir: Path, dataset: str, train_size: int | None = None) -> str:
     """'subset: 3000 of 50000 training images' when the networks trained on fewer images
     than the official training split offers: the staged split holds fewer (a partial
@@ -89,7 +111,8 @@ def to_tensors(
     std: list[float],
     device: torch.device | str = "cpu",
 ) -> Tensors:
-    """(N, H, W[, C]) uint8 -> (N, C*H*W) float32, channel-major like torchvision's ToTensor."""
+    """(N, H, W[, C]) uint8 pixels (or float in [0, 255]) -> (N, C*H*W) float32,
+    channel-major like torchvision's ToTensor."""
     x = torch.from_numpy(np.ascontiguousarray(images)).to(device)
     x = x.unsqueeze(-1) if x.ndim == 3 else x
     x = x.permute(0, 3, 1, 2).float().div_(255.0)
@@ -107,16 +130,23 @@ def load_split_tensors(
     split_tag: str,
     device: torch.device | str = "cpu",
     scaling: str = "channel",
+    colour: str = "colour",
 ) -> dict[str, Tensors]:
     """train / val / test tensors of a split tag (val absent when the tag asks for none),
-    scaled as `scaling` says (SCALINGS)."""
+    scaled as `scaling` says (SCALINGS), in colour or grey (COLOURS)."""
     get_dataset(dataset)
+    if colour not in COLOURS:
+        raise ValueError(f"unknown input colour {colour!r}; known: {', '.join(COLOURS)}")
     indices_path = Path(data_dir) / dataset / "splits" / f"{split_tag}.npz"
     parts = ("train", "val", "test")
     indices = dict(zip(parts, read_npz(indices_path, parts, "split index file"), strict=True))
-    mean, std = normalisation(data_dir, dataset, scaling)
     train_images, train_labels = read_staged(data_dir, dataset, "train")
     test_images, test_labels = read_staged(data_dir, dataset, "test")
+    if colour == "grey":
+        train_images, test_images = as_grey(train_images, dataset), as_grey(test_images, dataset)
+        mean, std = grey_normalisation(train_images, scaling)
+    else:
+        mean, std = normalisation(data_dir, dataset, scaling)
     for part, idx in indices.items():
         size = (test_labels if part == "test" else train_labels).size
         if idx.size and (idx.min() < 0 or idx.max() >= size):

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 SPLITS = ("train", "test")
 
 
+# A network's input: the images as staged, or (colour images only) their luminance.
+COLOURS = ("colour", "grey")
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
     name: str  # wildcard value, stable: used in paths and config
@@ -36,6 +40,14 @@ class DatasetInfo:
     @property
     def channels(self) -> int:
         return self.image_shape[2] if len(self.image_shape) == 3 else 1
+
+    def input_shape(self, colour: str = "colour") -> tuple[int, int, int]:
+        """(C, H, W) of a network's input; `colour` 'grey' makes a colour image one
+        luminance channel (noisefa.data.loading.COLOURS)."""
+        if colour not in COLOURS:
+            raise ValueError(f"unknown input colour {colour!r}; known: {', '.join(COLOURS)}")
+        channels = 1 if colour == "grey" else self.channels
+        return channels, self.image_shape[0], self.image_shape[1]
 
     def torchvision_files(self, split: str) -> list[tuple[str, str]]:
         """(path relative to a torchvision root, md5) of every file the split needs, extracted."""

@@ -194,6 +194,7 @@ def train_ensemble_on_data(
     patience: int | None = None,
     every_epoch: Sequence[str] | None = None,
     on_finish: Callable[[int, int, Metrics], None] | None = None,
+    augment: Callable[[torch.Tensor, list[int]], torch.Tensor] | None = None,
 ) -> list[DataOutcome]:
     """`loops.train_on_data` for every network of the ensemble at once.
 
@@ -207,6 +208,8 @@ def train_ensemble_on_data(
     val always is). The others are measured at epoch 0, and when a network finishes at
     its last epoch and (restored) its best epoch, reported by `on_finish(i, epoch,
     metrics)`: what the summaries need, without a pass over the training split per epoch.
+    `augment(x, networks)` transforms each training batch (k, B, D) of the networks
+    still in the stack (their indices, in row order) before the step.
     The divergence guard watches the training split if it is measured every epoch,
     else the first split that is.
     """
@@ -242,7 +245,8 @@ def train_ensemble_on_data(
         )
         for start in range(0, n, batch_size):
             batch = orders[:, start : start + batch_size]
-            engine.step(train.x[batch], train.y[batch])
+            x = train.x[batch] if augment is None else augment(train.x[batch], live)
+            engine.step(x, train.y[batch])
         metrics = _measure_all(engine, tracked, epoch, [guards[i] for i in live])
         stopped = []
         for row, i in enumerate(live):

@@ -6,7 +6,8 @@ helps (docs/methods.md, "Where the record differs from the paper").
 
 Varied (the base is the record's protocol): hidden width (Table S5 states none), input
 scaling (not stated), validation share (not stated), the validation subset, and the
-initialisation (He normal is stated for section 4.1 only). The reporting rule needs no
+initialisation (He normal is stated for section 4.1 only), and, for colour images, grey
+input and augmentation (the paper mentions neither). The reporting rule needs no
 training: every network measures its test accuracy every epoch, so each setting is also
 read under four rules. Batch size (64) and learning rate (1e-4) are stated for every
 table, so they stay; Fig S9 varies them on CIFAR-10.
@@ -14,6 +15,7 @@ table, so they stay; Fig S9 varies them on CIFAR-10.
 
 from ... import paths
 from ...data.availability import missing_in_grid
+from ...data.registry import get_dataset
 from ...keys import BASE, RunKey, early_stopping_settings, grid, seeds, study
 from ...naming import format_number
 from ..base import SECTIONS, FigureSpec, Study
@@ -28,13 +30,18 @@ FACTORS = {
     "val_fraction": ("val", "val_fraction"),
     "split_seed": ("split", "split_seed"),
     "init": ("init-", "init"),
+    "colour": ("colour-", "colour"),
+    "augment": ("aug-", "augment"),
 }
+COLOUR_ONLY = {"colour", "augment"}  # factors that exist for colour images only
 CONFIG_LISTS = {  # config list -> factor
     "widths": "width",
     "scalings": "scaling",
     "val_fractions": "val_fraction",
     "split_seeds": "split_seed",
     "inits": "init",
+    "colours": "colour",
+    "augmentations": "augment",
 }
 
 
@@ -70,7 +77,12 @@ def factor_of(variant: str) -> str:
     return next(f for f, (prefix, _) in FACTORS.items() if variant.startswith(prefix))
 
 
-PARSE = {"width": int, "split_seed": int, "val_fraction": float, "scaling": str, "init": str}
+PARSE = {
+    "width": int,
+    "split_seed": int,
+    "val_fraction": float,
+    **dict.fromkeys(("scaling", "init", "colour", "augment"), str),
+}
 
 
 def setting_of(variant: str) -> dict:
@@ -90,11 +102,28 @@ def _settings(config: dict, key: RunKey):
     return early_stopping_settings(config, key, **overrides)
 
 
+def applies(variant: str, dataset: str) -> bool:
+    """Whether a setting exists for a dataset: grey input and augmentation need colour."""
+    colour_only = COLOUR_ONLY & set(setting_of(variant))
+    return not colour_only or get_dataset(dataset).channels == 3
+
+
 def _runs(config: dict) -> list[RunKey]:
     cfg = study(config, NAME)
     datasets = [d for d in cfg["datasets"] if d not in missing_in_grid(config, NAME)]
     names = list(variants(config))
-    return grid(NAME, datasets, [cfg["depth"]], names, cfg["methods"], seeds(config, NAME))
+    return [
+        key
+        for dataset in datasets
+        for key in grid(
+            NAME,
+            [dataset],
+            [cfg["depth"]],
+            [v for v in names if applies(v, dataset)],
+            cfg["methods"],
+            seeds(config, NAME),
+        )
+    ]
 
 
 def _tables(config: dict) -> list[str]:

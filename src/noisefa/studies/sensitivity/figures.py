@@ -55,7 +55,8 @@ def sensitivity_gaps(inputs: FigureInputs):
     image = ax.imshow(gaps, cmap="RdBu", norm=TwoSlopeNorm(0.0, -limit, limit), aspect="auto")
     for i in range(len(cells)):
         for j in range(len(columns)):
-            if not np.isfinite(gaps[i, j]):
+            if not np.isfinite(gaps[i, j]):  # e.g. grey input of a grey dataset
+                ax.text(j, i, "n/a", ha="center", va="center", fontsize=6, color="0.55")
                 continue
             dark = abs(gaps[i, j]) > 0.6 * limit  # white on the saturated ends
             ax.text(

@@ -19,7 +19,7 @@ from noisefa.analysis.claims import CONTRADICTED, REPRODUCED, judge, judge_numbe
 from noisefa.paper import DATASET_TITLES
 
 from . import VERDICT_TITLE
-from .statistics import GAP, STATED
+from .statistics import CORE, CORE_CLAIMS, GAP, STATED
 
 ALPHA = 0.05
 WITHIN, BEYOND = "within", "beyond"
@@ -27,6 +27,7 @@ HELPS, HURTS, INCONCLUSIVE = "noise helps", "noise hurts", "inconclusive"
 TITLE = VERDICT_TITLE
 METHOD_NAMES = {"bp": "BP", "fa": "FA w/o", "fa_noise": "FA w/"}
 WORDS = {REPRODUCED: WITHIN, CONTRADICTED: BEYOND}
+CORE_EFFECT = "FA w/ - FA w/o (95% CI)"
 
 
 def _num(x: float, digits: int = 2) -> str:
@@ -62,37 +63,68 @@ def cell_verdicts(stats: pd.DataFrame, margin_pp: float, subset: bool = False) -
     return pd.DataFrame(rows)
 
 
-def noise_verdicts(stats: pd.DataFrame) -> pd.DataFrame:
-    """Per dataset and setting: FA after noise vs FA (paired), Holm over the study."""
+def paired_family(stats: pd.DataFrame, figure: str, measure: str | None = None) -> pd.DataFrame:
+    """The paired tests of FA after noise against FA of one family (a figure, and a
+    measure of it), with Holm's adjustment over the family in `p_family`."""
     paired = stats[
-        (stats["figure"] == "sensitivity_noise")
+        (stats["figure"] == figure)
         & (stats["test"] == "paired t")
         & (stats["comparison"] == "fa_noise vs fa")
-    ].copy()
-    if paired.empty:
-        return pd.DataFrame()
+    ]
+    if measure is not None:
+        paired = paired[paired["measure"] == measure]
+    paired = paired.copy()
     p = pd.to_numeric(paired["p"], errors="coerce")
     paired["p_family"] = np.nan
     if p.notna().any():
         paired.loc[p.notna(), "p_family"] = multipletests(p[p.notna()], method="holm")[1]
+    return paired
+
+
+def _judged(
+    paired: pd.DataFrame, expect: str, effect: str, scale: float, words: dict | None = None
+) -> pd.DataFrame:
+    """Each test of a family judged on its Holm p: its effect (x `scale`) with CI, and
+    the verdict (renamed by `words`)."""
     rows = []
     for _, r in paired.iterrows():
-        found = judge({**r, "p": r["p_family"]}, "higher", ALPHA)
-        word = {REPRODUCED: HELPS, CONTRADICTED: HURTS}.get(found.verdict, INCONCLUSIVE)
+        found = judge({**r, "p": r["p_family"]}, expect, ALPHA)
         rows.append(
             {
                 "dataset": r["dataset"],
                 "setting": r["variant"],
                 "factor": r["factor"],
                 "n": int(r["n_a"]),
-                "ΔACC (pp, 95% CI)": f"{_num(100 * r['diff'])} [{_num(100 * r['ci_low'])}, "
-                f"{_num(100 * r['ci_high'])}]",
+                effect: f"{_num(scale * r['diff'])} [{_num(scale * r['ci_low'])}, "
+                f"{_num(scale * r['ci_high'])}]",
                 "p (Holm)": f"{r['p_family']:.2g}" if np.isfinite(r["p_family"]) else "",
-                "verdict": word,
+                "verdict": (words or {}).get(found.verdict, found.verdict),
                 "reason": found.reason,
             }
         )
     return pd.DataFrame(rows)
+
+
+def noise_verdicts(stats: pd.DataFrame) -> pd.DataFrame:
+    """Per dataset and setting: FA after noise vs FA (paired), Holm over the study."""
+    words = {REPRODUCED: HELPS, CONTRADICTED: HURTS}  # else inconclusive, as named
+    paired = paired_family(stats, "sensitivity_noise")
+    return _judged(paired, "higher", "ΔACC (pp, 95% CI)", 100.0, words)
+
+
+def core_verdicts(stats: pd.DataFrame) -> pd.DataFrame:
+    """Per core claim (Fig 1e, 2b, 2c), dataset and setting: the claim's verdict on the
+    study's networks (paired, Holm over the claim's datasets and settings)."""
+    parts = [
+        _judged(paired_family(stats, CORE, measure), expect, CORE_EFFECT, 1.0).assign(
+            claim=claim, measure=measure
+        )
+        for claim, (measure, expect) in CORE_CLAIMS.items()
+    ]
+    found = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame()], ignore_index=True)
+    if found.empty:
+        return found
+    return found[["claim", "measure", *[c for c in found if c not in ("claim", "measure")]]]
 
 
 def verdict_table(stats: pd.DataFrame, margin_pp: float, subset: bool = False) -> pd.DataFrame:
@@ -128,7 +160,28 @@ def answers(table: pd.DataFrame, margin_pp: float) -> list[str]:
     return lines
 
 
-def to_markdown(table: pd.DataFrame, margin_pp: float, noise: pd.DataFrame | None = None) -> str:
+def core_answers(core: pd.DataFrame) -> list[str]:
+    """Per core claim: its verdicts' tally over datasets and settings, and where not
+    reproduced."""
+    lines = []
+    for (claim, measure), part in core.groupby(["claim", "measure"], sort=False):
+        tally = ", ".join(f"{n} {v}" for v, n in part["verdict"].value_counts().items())
+        other = part[part["verdict"] != REPRODUCED]
+        where = [
+            f"{DATASET_TITLES.get(d, d)} {s}"
+            for d, s in zip(other["dataset"], other["setting"], strict=True)
+        ]
+        tail = f"; not reproduced under: {', '.join(where)}" if where else ""
+        lines.append(f"- **{claim}** ({measure}): {tally} of {len(part)}{tail}")
+    return lines
+
+
+def to_markdown(
+    table: pd.DataFrame,
+    margin_pp: float,
+    noise: pd.DataFrame | None = None,
+    core: pd.DataFrame | None = None,
+) -> str:
     rule = (
         f"A cell is *{WITHIN}* ±{margin_pp:g} pp of the paper when Welch's TOST against "
         f"the paper's mean ± sd (n = 3) shows it, *{BEYOND}* when the 95% CI of ours - "
@@ -147,6 +200,9 @@ def to_markdown(table: pd.DataFrame, margin_pp: float, noise: pd.DataFrame | Non
             tail = f"; not shown under: {', '.join(fails)}" if fails else ""
             lines.append(f"- **{DATASET_TITLES.get(dataset, dataset)}**: {held}{tail}")
         lines += ["", noise.drop(columns="reason").to_markdown(index=False)]
+    if core is not None and not core.empty:
+        lines += ["", "## Do the core claims hold under each setting?", ""]
+        lines += core_answers(core) + ["", core.to_markdown(index=False)]
     stated = table[table["rule"] == STATED] if not table.empty else table
     if not stated.empty:
         lines += ["", f"## Every cell under every setting ('{STATED}')", ""]
@@ -166,4 +222,5 @@ def report(stats: pd.DataFrame, margin_pp: float, subset: bool = False):
     """(table, Markdown, LaTeX) for `noisefa.cli.verdicts`. `subset`: the networks
     trained on fewer images than the paper's, so no cell can be called beyond it."""
     table = verdict_table(stats, margin_pp, subset)
-    return table, to_markdown(table, margin_pp, noise_verdicts(stats)), to_latex(table)
+    markdown = to_markdown(table, margin_pp, noise_verdicts(stats), core_verdicts(stats))
+    return table, markdown, to_latex(table)
