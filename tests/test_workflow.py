@@ -38,14 +38,15 @@ def test_paper_scale_dry_run_matches_the_plan(tmp_path):
     sensitivity = {k for k in runs if k.study == "sensitivity"}  # beyond the paper
     assert len(runs - rules - sensitivity) == 716  # the paper's networks
     assert len(rules) == 3 * 2 * 10 * 10  # datasets x depths x methods x networks
-    assert len(sensitivity) == 3 * 12 * 3 * 3  # datasets x settings x methods x networks
+    # datasets x settings x methods x networks, and CIFAR-10's grey input and augmentation
+    assert len(sensitivity) == 3 * 12 * 3 * 3 + 2 * 3 * 3
     # one job per method and condition trains all its seeds (plan.group_runs)
-    assert counts["train_networks"] == len({k.group_path for k in runs}) == 157 + 60 + 108
+    assert counts["train_networks"] == len({k.group_path for k in runs}) == 157 + 60 + 114
     # the paper's 124, 4 architectures x 4 rules other than FA x 10 seeds, FA seeds 3-9
     # of CIFAR-10 depth 5, which the paper's studies pretrain for three networks, and the
     # sensitivity study's 3 widths x 2 input sizes + 2 initialisations on 784 inputs
-    # (CIFAR-10's come from Fig S9), 3 seeds each
-    assert len(pretrains) == 124 + 4 * 4 * 10 + 7 + (3 * 2 + 2) * 3
+    # (CIFAR-10's come from Fig S9) + grey CIFAR-10's 1,024 inputs, 3 seeds each
+    assert len(pretrains) == 124 + 4 * 4 * 10 + 7 + (3 * 2 + 2 + 1) * 3
     # one job per architecture, initialisation and noise pretrains all its seeds
     assert counts["pretrain_noise"] == len({p.group_path for p in pretrains})
     groups = {p.group_path: p for p in pretrains}.values()
