@@ -82,15 +82,21 @@ def paired_family(stats: pd.DataFrame, figure: str, measure: str | None = None) 
 
 
 def _judged(
-    paired: pd.DataFrame, expect: str, effect: str, scale: float, words: dict | None = None
+    paired: pd.DataFrame,
+    expect: str,
+    effect: str,
+    scale: float,
+    words: dict | None = None,
+    **first,
 ) -> pd.DataFrame:
     """Each test of a family judged on its Holm p: its effect (x `scale`) with CI, and
-    the verdict (renamed by `words`)."""
+    the verdict (renamed by `words`); `first`: columns put before them."""
     rows = []
     for _, r in paired.iterrows():
         found = judge({**r, "p": r["p_family"]}, expect, ALPHA)
         rows.append(
             {
+                **first,
                 "dataset": r["dataset"],
                 "setting": r["variant"],
                 "factor": r["factor"],
@@ -115,16 +121,20 @@ def noise_verdicts(stats: pd.DataFrame) -> pd.DataFrame:
 def core_verdicts(stats: pd.DataFrame) -> pd.DataFrame:
     """Per core claim (Fig 1e, 2b, 2c), dataset and setting: the claim's verdict on the
     study's networks (paired, Holm over the claim's datasets and settings)."""
-    parts = [
-        _judged(paired_family(stats, CORE, measure), expect, CORE_EFFECT, 1.0).assign(
-            claim=claim, measure=measure
-        )
-        for claim, (measure, expect) in CORE_CLAIMS.items()
-    ]
-    found = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame()], ignore_index=True)
-    if found.empty:
-        return found
-    return found[["claim", "measure", *[c for c in found if c not in ("claim", "measure")]]]
+    return pd.concat(
+        [
+            _judged(
+                paired_family(stats, CORE, measure),
+                expect,
+                CORE_EFFECT,
+                1.0,
+                claim=claim,
+                measure=measure,
+            )  # fmt: skip
+            for claim, (measure, expect) in CORE_CLAIMS.items()
+        ],
+        ignore_index=True,
+    )
 
 
 def verdict_table(stats: pd.DataFrame, margin_pp: float, subset: bool = False) -> pd.DataFrame:
