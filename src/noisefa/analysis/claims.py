@@ -920,20 +920,36 @@ def evaluate_claims(
         )
     verdicts += table_s5_verdicts(results, spec["table_s5"]["tolerance_pp"], spec["alpha"])
     frame = pd.DataFrame([asdict(v) for v in verdicts])
-    frame["robustness"] = robustness_column(frame, results, spec["table_s5"]["tolerance_pp"])
+    frame["robustness"] = robustness_column(frame, results, spec)
     return frame
 
 
-def robustness_column(frame: pd.DataFrame, results: Results, tolerance: float) -> pd.Series:
+def robustness_column(frame: pd.DataFrame, results: Results, spec: dict) -> pd.Series:
     """Whether each verdict holds under what the paper leaves unstated, where the
-    sensitivity study re-measures it (studies.sensitivity.robustness); '' elsewhere."""
+    sensitivity study re-measures it (studies.sensitivity.robustness) and, for Fig 5c,
+    under MNIST's framing of USPS (studies.ood.framing); '' elsewhere."""
+    column = pd.Series("", index=frame.index)
     path = results.folder / "stats" / "sensitivity.csv"
-    if "sensitivity" not in results.enabled or not path.is_file():
-        return pd.Series("", index=frame.index)
-    from ..studies.sensitivity.robustness import robustness
+    if "sensitivity" in results.enabled and path.is_file():
+        from ..studies.sensitivity.robustness import robustness
 
-    subset = frame["verdict"].str.endswith("(subset)").any()  # as the numbers were judged
-    return robustness(frame["id"], read_table(path), tolerance, subset)
+        subset = frame["verdict"].str.endswith("(subset)").any()  # as the numbers were judged
+        tolerance = spec["table_s5"]["tolerance_pp"]
+        column = robustness(frame["id"], read_table(path), tolerance, subset)
+    if "ood" in results.enabled:
+        from ..studies.ood.framing import framing_robustness
+
+        def judge(check: dict) -> str:
+            return check_test(check, results, spec["alpha"])["verdict"]
+
+        for claim in spec["claims"]:
+            if _tested_on_usps(claim["check"]):
+                column[frame["id"] == claim["id"]] = framing_robustness(claim["check"], judge)
+    return column
+
+
+def _tested_on_usps(check: dict) -> bool:
+    return check["kind"] == "test" and check.get("where", {}).get("test_set") == "usps28"
 
 
 def _base_verdict(verdict: str) -> str:

@@ -12,7 +12,8 @@ _TRANSFORMED = ("mnist_translate", "mnist_scale", "mnist_rotate")
 def _data(config: dict) -> list[str]:
     dataset = study(config, "ood")["dataset"]
     staged = [f"{paths.DATA}/{dataset}/{name}" for name in ("train.npz", "train.json", "test.npz")]
-    return staged + [f"{paths.DATA}/ood/{name}.npz" for name in OOD_SETS]
+    usps = f"{paths.DATA}/usps/test.npz"  # the 16x16 digits, framed as MNIST's (framing.py)
+    return [*staged, usps] + [f"{paths.DATA}/ood/{name}.npz" for name in OOD_SETS]
 
 
 STUDY = Study(

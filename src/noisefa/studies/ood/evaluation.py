@@ -1,4 +1,5 @@
-"""Fig 5: accuracy of MNIST-trained networks on the out-of-distribution sets."""
+"""Fig 5: accuracy of MNIST-trained networks on the out-of-distribution sets
+(and on USPS in MNIST's framings, framing.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from noisefa.learning.checkpoints import load_network
 from noisefa.learning.engine import evaluate as evaluate_split
 from noisefa.learning.methods import get_method
 
+from .framing import framed_usps
+
 
 def evaluate(inputs: EvalInputs):
     mean, std = normalisation(inputs.data_dir, "mnist")
@@ -22,6 +25,7 @@ def evaluate(inputs: EvalInputs):
         with np.load(inputs.data_dir / "ood" / f"{name}.npz", allow_pickle=False) as data:
             return to_tensors(data["images"], data["labels"], mean, std)
 
+    framed = framed_usps(inputs.data_dir, mean, std)
     records = []
     for job in map(Job, inputs.runs):
         summary = job.summary
@@ -33,8 +37,7 @@ def evaluate(inputs: EvalInputs):
             {"ood_acc": summary["metrics"]["final"]["test"]["acc"]},
             item="mnist",
         )
-        for name in OOD_SETS:
-            data = ood_set(name)
+        for name, data in [*((n, ood_set(n)) for n in OOD_SETS), *framed.items()]:
             loss, acc = evaluate_split(net, data.x, data.y)
             records += rows(
                 ident, "ood", {"ood_acc": float(acc), "ood_loss": float(loss)}, item=name

@@ -17,8 +17,10 @@ claim read those cells:
 
 A claim is *robust* when its verdict over the study's cells under the record's protocol
 (the study's `base` setting) is the same under every other setting, and *fragile* when
-some setting gives another: the column names them and the verdict each gives. Claims
-that no setting of the study re-measures get no entry. Settings are compared with the
+some setting gives another: the column names them and the verdict each gives. Fig 5c's
+entry comes from the ood study, which tests its networks on USPS in the paper's framing
+and in MNIST's (studies/ood/framing.py). Claims that no setting re-measures get no
+entry. Settings are compared with the
 study's own base (the same scope: its datasets, 2 layers), so a flip is the setting's
 doing, not a change of scope.
 """
@@ -48,7 +50,7 @@ def _verdict(word: str) -> str:
     return AS_CLAIM.get(word, INCONCLUSIVE)
 
 
-def _column_entry(by_setting: dict[str, str]) -> str:
+def column_entry(by_setting: dict[str, str]) -> str:
     """'robust (12 settings)' or 'fragile: flips under width500 (reproduced), ...'."""
     if BASE not in by_setting or len(by_setting) < 2:
         return ""
@@ -64,7 +66,7 @@ def _number_entries(cells: pd.DataFrame, depth: int) -> dict[str, str]:
     stated = cells[cells["rule"] == STATED]
     for (dataset, method), cell in stated.groupby(["dataset", "method"]):
         by_setting = {r["setting"]: _verdict(r["verdict"]) for _, r in cell.iterrows()}
-        entries[f"tableS5-{dataset}-d{depth}-{method}"] = _column_entry(by_setting)
+        entries[f"tableS5-{dataset}-d{depth}-{method}"] = column_entry(by_setting)
     return entries
 
 
@@ -76,7 +78,7 @@ def _every_dataset_entry(verdicts: pd.DataFrame) -> str:
     for setting, part in verdicts.groupby("setting", sort=False):
         judged = [Judgement(_verdict(v)) for v in part["verdict"]]
         by_setting[setting] = combine(judged, "all").verdict
-    return _column_entry(by_setting)
+    return column_entry(by_setting)
 
 
 def robustness(
