@@ -247,6 +247,49 @@ def test_an_unfinished_run_is_refused_and_the_old_record_kept(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".record")] == []
 
 
+def test_a_record_from_a_new_run_says_what_changed_since_the_one_it_replaces(tmp_path):
+    results = finished_run(tmp_path)
+    out = tmp_path / "docs" / "record"
+    record.write_record(results, out, results / "sessions.csv")
+    assert not (out / "CHANGES.md").exists()  # nothing to compare with
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null"}
+    for step in (["add", "docs"], ["commit", "-qm", "v1"]):
+        subprocess.run([*GIT, *step], cwd=tmp_path, check=True, env=env)
+    # the new run: one claim measured now, slower training, one more study
+    claims = pd.read_csv(results / "claims.csv", keep_default_na=False)
+    claims.loc[claims["id"] == "fig2b-faster-than-fa", ["verdict", "ours", "difference"]] = [
+        "reproduced",
+        "0.93 vs 0.91",
+        "0.02 [0.01, 0.03]",
+    ]
+    claims.to_csv(results / "claims.csv", index=False)
+    (results / "claims.md").write_text(to_markdown(claims))
+    (results / "benchmarks" / "train_networks" / "fast_learning" / "fa.tsv").write_text(
+        "s\tmax_rss\n3600\t1\n"
+    )
+    (results / "benchmarks" / "train_networks" / "ood").mkdir()
+    (results / "benchmarks" / "train_networks" / "ood" / "fa.tsv").write_text("s\n1800\n")
+    (results / "sessions.csv").write_text(
+        "start,end,seconds,exit_code,commit,command\na,b,9000,0,c,make\n"
+    )
+    record.write_record(results, out, results / "sessions.csv")
+    changes = (out / "CHANGES.md").read_text()
+    assert "committed at HEAD" in changes
+    assert "### 1 of the" in changes and "claims in both changed their verdict" in changes
+    row = next(line for line in changes.splitlines() if line.startswith("| `fig2b-faster-than-fa`"))
+    assert "| not run | reproduced | measured now" in row and "0.93 vs 0.91" in row
+    assert "| wall time (sessions of `make record`) | not logged | 2.50 h |" in changes
+    assert "| job hours (every job) | 2.00 h | 3.50 h |" in changes
+    cells = [[c.strip() for c in line.split("|")[1:-1]] for line in changes.splitlines()[-2:]]
+    assert ["fast_learning", "1", "2.00", "2", "3.00"] in cells
+    assert ["ood", "-", "-", "1", "0.50"] in cells  # a study the old run did not have
+    assert record.record_problems(out) == []
+    # remade before it is committed: still against the committed record, not itself
+    record.write_record(results, out, results / "sessions.csv")
+    again = (out / "CHANGES.md").read_text()
+    assert again.split("## Verdicts")[1] == changes.split("## Verdicts")[1]
+
+
 def test_a_tree_without_its_configuration_record_is_refused(tmp_path):
     """A smoke run is recorded as what it was: the record reads the configuration the
     tree recorded, and a tree that recorded none cannot become a record."""

@@ -13,6 +13,8 @@ statistics (one CSV per study) and results/README.md (as results-README.md), the
   it and our verdicts, grouped by paper section;
 - PROVENANCE.md: commit, dates, machine, package versions, wall time per session and
   per stage, the configuration's hash, and which claims were not run and why;
+- CHANGES.md: where a record was there before (committed, or on disk), what changed
+  since it: verdicts, claims, and the cost per study (record_changes);
 - MANIFEST.sha256: every file's checksum (`sha256sum -c MANIFEST.sha256`), so an edit
   by hand is detectable (tests/test_record.py).
 
@@ -43,6 +45,14 @@ from noisefa.cli.results_index import paper_name
 from noisefa.errors import ResultError
 from noisefa.files import sha256, write_csv
 
+from .record_changes import (
+    STAGE_CAPTION,
+    STUDY_CAPTION,
+    changes_since,
+    committed,
+    escape,
+    previous_record,
+)
 from .sessions import git_commit, read_sessions
 
 PACKAGES = (
@@ -162,12 +172,8 @@ def _claim_rows(rows: pd.DataFrame, anchors: dict[str, str]) -> list[str]:
             row["reason"],
             _why_link(row, anchors),
         ]
-        lines.append("| " + " | ".join(_escape(str(c)) for c in cells) + " |")
+        lines.append("| " + " | ".join(escape(str(c)) for c in cells) + " |")
     return lines
-
-
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def gallery_markdown(claims: pd.DataFrame, figures: list[str], tables: list[str]) -> str:
@@ -207,7 +213,7 @@ def gallery_markdown(claims: pd.DataFrame, figures: list[str], tables: list[str]
             lines += [f"## {parts[part]}", ""]
         spec = FIGURES.get(name) or TABLES.get(name)
         title = re.sub(rf"^{re.escape(paper_name(name))} - ", "", spec.title) if spec else ""
-        lines += [f"### {paper_name(name)}: {_escape(title)}", ""]
+        lines += [f"### {paper_name(name)}: {escape(title)}", ""]
         if name in tables:
             lines += [f"[Markdown](tables/{name}.md), [CSV](tables/{name}.csv)", ""]
         else:
@@ -426,7 +432,13 @@ def training_code_lines(made_with: dict) -> list[str]:
     return lines
 
 
-def provenance_markdown(results: Path, claims: pd.DataFrame, sessions: pd.DataFrame) -> str:
+def provenance_markdown(
+    results: Path,
+    claims: pd.DataFrame,
+    sessions: pd.DataFrame,
+    stages: pd.DataFrame,
+    studies: pd.DataFrame,
+) -> str:
     made_with = tree_configuration(results)
     files = made_with["configfiles"] or ["config/config.yaml"]
     commit = git_commit(results)
@@ -491,14 +503,14 @@ def provenance_markdown(results: Path, claims: pd.DataFrame, sessions: pd.DataFr
         ]
     lines += [
         "",
-        "Per stage, from Snakemake's benchmark files (job hours: summed run time of the "
-        "stage's jobs; two run at a time on two cores):",
+        f"{STAGE_CAPTION} (job hours: summed run time of the stage's jobs; two run at a "
+        "time on two cores):",
         "",
-        _markdown(stage_times(results / "benchmarks")),
+        _markdown(stages),
         "",
-        "Training jobs per study (`train_networks` and `noise_after_data`):",
+        f"{STUDY_CAPTION} (`train_networks` and `noise_after_data`):",
         "",
-        _markdown(study_times(results / "benchmarks")),
+        _markdown(studies),
         "",
         "## Claims not run, and why",
         "",
@@ -511,12 +523,16 @@ def provenance_markdown(results: Path, claims: pd.DataFrame, sessions: pd.DataFr
 # --- assembling the folder -----------------------------------------------------------------
 
 
-def write_record(results: Path, out: Path, sessions_file: Path) -> int:
-    """Assemble the record beside `out` and swap it in; returns its size in bytes."""
+def write_record(results: Path, out: Path, sessions_file: Path, since: str | None = "HEAD") -> int:
+    """Assemble the record beside `out` and swap it in; returns its size in bytes. Where
+    a record was there before (committed at git ref `since`, or on disk), CHANGES.md
+    says what changed since it (record_changes)."""
     tree_configuration(results)  # a tree of unknown configuration is refused first
     files = record_files(results)
     claims = pd.read_csv(results / "claims.csv", keep_default_na=False)
     sessions = read_sessions(sessions_file)
+    stages, studies = stage_times(results / "benchmarks"), study_times(results / "benchmarks")
+    previous = previous_record(out, since)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -530,7 +546,13 @@ def write_record(results: Path, out: Path, sessions_file: Path) -> int:
         figures = sorted(p.stem for p in (staging / "figures").glob("*.png"))
         tables = sorted({p.stem for p in (staging / "tables").glob("*.md")})
         (staging / "README.md").write_text(gallery_markdown(claims, figures, tables))
-        (staging / "PROVENANCE.md").write_text(provenance_markdown(results, claims, sessions))
+        provenance = provenance_markdown(results, claims, sessions, stages, studies)
+        (staging / "PROVENANCE.md").write_text(provenance)
+        if previous is not None:
+            changes = changes_since(
+                previous, claims, git_commit(results), sessions, stages, studies
+            )
+            (staging / "CHANGES.md").write_text(changes)
         size = sum(p.stat().st_size for p in staging.rglob("*") if p.is_file())
         swap_in(staging, out)
     except BaseException:
@@ -621,8 +643,8 @@ def changes_markdown(old: pd.DataFrame, new: pd.DataFrame, commit: str) -> str:
         new_row = row.rename(lambda c: c.removesuffix("_new"))
         lines.append(
             f"| `{row['id']}` | {row['figure_new']} | {row['verdict_old']} | "
-            f"{row['verdict_new']} | {_escape(_why_changed(old_row, new_row))} | "
-            f"{_escape(str(row['reason_new']))} |"
+            f"{row['verdict_new']} | {escape(_why_changed(old_row, new_row))} | "
+            f"{escape(str(row['reason_new']))} |"
         )
     added = new[~new["id"].isin(old["id"])]
     if len(added):
@@ -635,8 +657,8 @@ def changes_markdown(old: pd.DataFrame, new: pd.DataFrame, commit: str) -> str:
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| `{r['id']}` | {r['figure']} | {r['verdict']} | {_escape(str(r['ours']))} | "
-            f"{_escape(str(r['reason']) or '-')} |"
+            f"| `{r['id']}` | {r['figure']} | {r['verdict']} | {escape(str(r['ours']))} | "
+            f"{escape(str(r['reason']) or '-')} |"
             for _, r in added.iterrows()
         ]
     retested = merged[
@@ -654,31 +676,27 @@ def changes_markdown(old: pd.DataFrame, new: pd.DataFrame, commit: str) -> str:
         ]
         lines += [
             f"| `{r['id']}` | {r['verdict_new']} | {r['test_old']} | {r['test_new']} | "
-            f"{_escape(str(r['reason_new']))} |"
+            f"{escape(str(r['reason_new']))} |"
             for _, r in retested.iterrows()
         ]
     return "\n".join(lines) + "\n"
 
 
 def first_verdicts(folder: Path) -> str:
-    """claims.csv as the record's run first committed it (v1): CHANGES.md always lists
-    what changed since then, however often the verdicts are re-derived."""
-    path = (folder / "claims.csv").resolve()
+    """claims.csv as this record's run first committed it: CHANGES.md of a re-derived
+    record lists what changed since then, however often the verdicts are re-derived. The
+    run is the one PROVENANCE.md names; a record from an earlier run at the same path
+    (an older version in git) is not this record's start."""
     found = subprocess.run(
-        ["git", "-C", str(folder), "log", "--diff-filter=A", "--format=%H", "--", str(path)],
+        ["git", "-C", str(folder), "log", "--reverse", "--format=%H", "--", "claims.csv"],
         capture_output=True, text=True,
     )  # fmt: skip
-    first = found.stdout.split()[-1:] if found.returncode == 0 else []
-    if not first:
-        return (folder / "claims.csv").read_text()  # not committed yet: the file is v1
-    root = subprocess.run(
-        ["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True
-    ).stdout.strip()
-    relative = path.relative_to(Path(root).resolve())
-    return subprocess.run(
-        ["git", "-C", str(folder), "show", f"{first[0]}:{relative}"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    run_line = re.search(r"- \*\*Commit:\*\* .*", (folder / "PROVENANCE.md").read_text())
+    for commit in found.stdout.split() if found.returncode == 0 else []:
+        provenance = committed(folder, "PROVENANCE.md", commit) or ""
+        if run_line and run_line.group(0) in provenance:
+            return committed(folder, "claims.csv", commit) or ""
+    return (folder / "claims.csv").read_text()  # not committed yet: the file is the first
 
 
 def rederive(folder: Path) -> pd.DataFrame:
@@ -816,6 +834,12 @@ def main(argv: list[str] | None = None) -> None:
         help="judge OUT's claims again from its own statistics under today's verdict rule "
         "(CHANGES.md lists what changed and why); nothing is retrained",
     )
+    parser.add_argument(
+        "--since",
+        default="HEAD",
+        help="the git ref whose committed OUT is the record replaced (CHANGES.md compares "
+        "with it; OUT on disk where it is not committed)",
+    )
     args = parser.parse_args(argv)
     if args.rederive:
         new = rederive(args.out)
@@ -827,7 +851,8 @@ def main(argv: list[str] | None = None) -> None:
             raise ResultError(f"{args.out} is not a clean record:\n- " + "\n- ".join(problems))
         log(f"{args.out}: every file as written, claims and commit check out")
         return
-    size = write_record(args.results, args.out, args.sessions or args.results / "sessions.csv")
+    sessions = args.sessions or args.results / "sessions.csv"
+    size = write_record(args.results, args.out, sessions, args.since)
     log(f"record written to {args.out}: {size / 2**20:.1f} MiB")
 
 
