@@ -48,6 +48,7 @@ from noisefa.files import sha256, write_csv
 from .record_changes import (
     STAGE_CAPTION,
     STUDY_CAPTION,
+    changed_verdicts,
     changes_since,
     committed,
     escape,
@@ -620,8 +621,7 @@ def _why_changed(old: pd.Series, new: pd.Series) -> str:
 
 
 def changes_markdown(old: pd.DataFrame, new: pd.DataFrame, commit: str) -> str:
-    merged = old.merge(new, on="id", suffixes=("_old", "_new"))
-    changed = merged[merged["verdict_old"] != merged["verdict_new"]]
+    merged, changed = changed_verdicts(old, new)
     lines = [
         "# Changes to the record's verdicts",
         "",
@@ -638,14 +638,11 @@ def changes_markdown(old: pd.DataFrame, new: pd.DataFrame, commit: str) -> str:
         "| claim | figure | was | now | why | now, in numbers |",
         "|---|---|---|---|---|---|",
     ]
-    for _, row in changed.iterrows():
-        old_row = row.rename(lambda c: c.removesuffix("_old"))
-        new_row = row.rename(lambda c: c.removesuffix("_new"))
-        lines.append(
-            f"| `{row['id']}` | {row['figure_new']} | {row['verdict_old']} | "
-            f"{row['verdict_new']} | {escape(_why_changed(old_row, new_row))} | "
-            f"{escape(str(row['reason_new']))} |"
-        )
+    lines += [
+        f"| `{now['id']}` | {now['figure']} | {then['verdict']} | {now['verdict']} | "
+        f"{escape(_why_changed(then, now))} | {escape(str(now['reason']))} |"
+        for then, now in changed
+    ]
     added = new[~new["id"].isin(old["id"])]
     if len(added):
         lines += [

@@ -121,29 +121,40 @@ def _numbers(row: pd.Series) -> str:
     return escape("; ".join(p for p in parts if p))
 
 
-def verdict_lines(old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
+def changed_verdicts(
+    old: pd.DataFrame, new: pd.DataFrame
+) -> tuple[pd.DataFrame, list[tuple[pd.Series, pd.Series]]]:
+    """The claims both tables judge (columns suffixed _old, _new), and (then, now) rows
+    of each claim whose verdict changed (this module's changelog and a re-derived
+    record's)."""
     merged = old.merge(new, on="id", suffixes=("_old", "_new"))
     changed = merged[merged["verdict_old"] != merged["verdict_new"]]
+    pairs = [
+        (row.rename(lambda c: c.removesuffix("_old")), row.rename(lambda c: c.removesuffix("_new")))
+        for _, row in changed.iterrows()
+    ]
+    return merged, pairs
+
+
+def verdict_lines(old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
+    both, changed = changed_verdicts(old, new)
     lines = [
         f"- then: {summary_line(old)}",
         f"- now: {summary_line(new)}",
         "",
-        f"### {len(changed)} of the {len(merged)} claims in both changed their verdict",
+        f"### {len(changed)} of the {len(both)} claims in both changed their verdict",
         "",
     ]
-    if len(changed):
+    if changed:
         lines += [
             "| claim | figure | then | now | what changed | then, in numbers | now, in numbers |",
             "|---|---|---|---|---|---|---|",
         ]
-    for _, row in changed.iterrows():
-        then = row.rename(lambda c: c.removesuffix("_old"))
-        now = row.rename(lambda c: c.removesuffix("_new"))
-        lines.append(
-            f"| `{row['id']}` | {row['figure_new']} | {row['verdict_old']} | "
-            f"{row['verdict_new']} | {escape(_what_changed(then, now))} | {_numbers(then)} | "
-            f"{_numbers(now)} |"
-        )
+    lines += [
+        f"| `{now['id']}` | {now['figure']} | {then['verdict']} | {now['verdict']} | "
+        f"{escape(_what_changed(then, now))} | {_numbers(then)} | {_numbers(now)} |"
+        for then, now in changed
+    ]
     for title, rows in (
         ("added (new claims)", new[~new["id"].isin(old["id"])]),
         ("removed", old[~old["id"].isin(new["id"])]),

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from noisefa.analysis.evaluation import EvalInputs, Job, frame, rows
@@ -20,12 +18,12 @@ from .framing import framed_usps
 def evaluate(inputs: EvalInputs):
     mean, std = normalisation(inputs.data_dir, "mnist")
 
-    @cache
     def ood_set(name: str):
         with np.load(inputs.data_dir / "ood" / f"{name}.npz", allow_pickle=False) as data:
             return to_tensors(data["images"], data["labels"], mean, std)
 
-    framed = framed_usps(inputs.data_dir, mean, std)
+    # every test set read once, then every network tested on each
+    test_sets = {name: ood_set(name) for name in OOD_SETS} | framed_usps(inputs.data_dir, mean, std)
     records = []
     for job in map(Job, inputs.runs):
         summary = job.summary
@@ -37,7 +35,7 @@ def evaluate(inputs: EvalInputs):
             {"ood_acc": summary["metrics"]["final"]["test"]["acc"]},
             item="mnist",
         )
-        for name, data in [*((n, ood_set(n)) for n in OOD_SETS), *framed.items()]:
+        for name, data in test_sets.items():
             loss, acc = evaluate_split(net, data.x, data.y)
             records += rows(
                 ident, "ood", {"ood_acc": float(acc), "ood_loss": float(loss)}, item=name
