@@ -11,7 +11,6 @@ from noisefa.analysis.readout import readout_probabilities
 from noisefa.analysis.tables import accuracy_table, not_run, to_latex, to_markdown
 from noisefa.analysis.trajectories import distances_to_feedback, fit_pca
 from noisefa.learning.network import build_network
-from noisefa.studies.benchmark.reporting_rules import RULES, gap_summary, rule_gaps
 
 
 def test_pca_trajectory_shapes_and_feedback_point():
@@ -75,34 +74,3 @@ def test_accuracy_table_pairs_the_difference_and_marks_missing_data():
     assert "subset: 1 of 2" in measured and "subset" not in paper  # the paper used full splits
     latex = to_latex(table, [2], "Table 1")
     assert latex.count("\\begin{table}") == 1 and "$\\pm$" in latex and "$\\Delta$ACC" in latex
-
-
-def test_table_s5_gaps_under_each_reporting_rule():
-    runs = pd.DataFrame(
-        {
-            "dataset": ["cifar10", "cifar10", "kmnist"],  # KMNIST: no paper cell, left out
-            "method": ["bp"] * 3,
-            "depth": [2] * 3,
-            "at_best_test_acc": [0.50, 0.52, 0.9],
-            "at_best_val_acc": [0.53, 0.55, 0.9],
-            "final_test_acc": [0.49, 0.49, 0.9],
-        }
-    )
-    gaps = rule_gaps(runs)
-    assert len(gaps) == len(RULES) and set(gaps["dataset"]) == {"cifar10"}
-    by_rule = gaps.set_index("rule")["gap"]
-    paper = 54.01  # Table S5, CIFAR-10, BP, 2 layers
-    assert by_rule["best validation acc."] == pytest.approx(54.0 - paper)
-    assert by_rule["test acc. at the last epoch"] == pytest.approx(49.0 - paper)
-    assert list(gap_summary(gaps)["cells"]) == [1, 1, 1]
-
-
-def test_the_differences_command_prints_the_gap_per_dataset(tmp_path, capsys):
-    from noisefa.cli import differences
-
-    rows = "dataset,method,depth,seed,at_best_test_acc,at_best_val_acc,final_test_acc\n"
-    rows += "cifar10,bp,2,0,0.50,0.53,0.49\ncifar10,bp,2,1,0.52,0.55,0.49\n"
-    (tmp_path / "runs.csv").write_text(rows)
-    differences.main(["reporting-rules", "--collected", str(tmp_path)])
-    printed = capsys.readouterr().out
-    assert "| cifar10   | best validation acc." in printed and "-0.01" in printed  # 54.0 - 54.01
