@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import subprocess
 import sys
@@ -44,14 +45,21 @@ def test_each_session_is_logged_with_its_exit_code(tmp_path):
     assert frame["command"].iloc[1].endswith("-c pass")
 
 
-def test_a_session_stopped_by_sigterm_logs_its_row_and_stops_its_command(tmp_path):
-    """A batch system's SIGTERM reaches the command too; the row is still written."""
+def test_a_session_stopped_by_sigterm_logs_its_row_and_stops_what_its_command_started(
+    tmp_path,
+):
+    """A batch system's SIGTERM reaches the command and the processes it started (as
+    make starts Snakemake, which starts training jobs); the row is still written."""
     import signal
     import time
 
-    log, pid_file = tmp_path / "sessions.csv", tmp_path / "child.pid"
+    log, pid_file = tmp_path / "sessions.csv", tmp_path / "pids"
+    sleeper = "import time; time.sleep(60)"
     script = (
-        f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+        "import os, subprocess, sys, time; "
+        f"inner = subprocess.Popen([sys.executable, '-c', {sleeper!r}]); "
+        f"open({str(pid_file)!r}, 'w').write(f'{{os.getpid()}} {{inner.pid}}'); "
+        "time.sleep(60)"
     )
     wrapper = subprocess.Popen(
         [sys.executable, "-m", "noisefa_pipeline.sessions", str(log), "--", sys.executable,
@@ -62,12 +70,21 @@ def test_a_session_stopped_by_sigterm_logs_its_row_and_stops_its_command(tmp_pat
         if pid_file.exists() and pid_file.read_text():
             break
         time.sleep(0.1)
-    child = int(pid_file.read_text())
+    pids = [int(p) for p in pid_file.read_text().split()]
     wrapper.send_signal(signal.SIGTERM)
     assert wrapper.wait(timeout=30) == 128 + signal.SIGTERM
-    assert read_sessions(log)["exit_code"].tolist() == [128 + signal.SIGTERM]
-    with pytest.raises(ProcessLookupError):
-        os.kill(child, 0)  # the command did not outlive its session
+    sessions = read_sessions(log)
+    assert sessions["exit_code"].tolist() == [128 + signal.SIGTERM]
+    assert sessions["cpu"].iloc[0].startswith(platform.machine())
+    for pid in pids:  # neither the command nor what it started outlived its session
+        for _ in range(50):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"process {pid} outlived its session")
 
 
 def test_a_damaged_sessions_log_stops_before_the_run(tmp_path):

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tarfile
+from pathlib import Path
 
 import pytest
 
@@ -430,3 +431,28 @@ def _folder(name: str) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)
     info.type, info.mtime, info.mode = tarfile.DIRTYPE, 1_700_000_000, 0o755
     return info
+
+
+def test_weights_rebuilt_differently_stop_a_restore_unless_accepted(tmp_path, monkeypatch):
+    """Another machine's arithmetic rebuilds noise pretrainings differently: refused by
+    default, named, and let by only for weights; staged data that differs never is."""
+    from noisefa_pipeline import snapshot
+
+    monkeypatch.chdir(tmp_path)
+    weights = Path("results/pretrain/784x100x10/a/seed0/model.pt")
+    data = Path("results/data/mnist/train.npz")
+    for path in (weights, data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"rebuilt here")
+    same = {"sha256": snapshot.sha256(data), "mtime": 0}
+    other = {"sha256": "0" * 64, "mtime": 0}
+    monkeypatch.delenv(snapshot.ACCEPT_REBUILT, raising=False)
+    with pytest.raises(
+        ValueError, match=rf"1 weight files .*784x100x10/a.*{snapshot.ACCEPT_REBUILT}=1"
+    ):
+        snapshot.check_rebuilt({str(weights): other, str(data): same})
+    monkeypatch.setenv(snapshot.ACCEPT_REBUILT, "1")
+    assert snapshot.check_rebuilt({str(weights): other, str(data): same}) == [str(weights)]
+    assert weights.stat().st_mtime == 0  # as old as the saved file: its readers stay done
+    with pytest.raises(ValueError, match="train.npz was rebuilt differently.*data mirror"):
+        snapshot.check_rebuilt({str(weights): other, str(data): other})

@@ -45,13 +45,16 @@ from noisefa.cli.common import command_parser, log, run
 from noisefa.files import WEIGHTS_LEFT_OUT, read_json, sha256, write_csv, write_json
 from noisefa_pipeline.jobs import WEIGHTLESS_RULES, parse_blocks
 from noisefa_pipeline.run import tree_of
-from noisefa_pipeline.sessions import git_commit
+from noisefa_pipeline.sessions import cpu_capability, git_commit
 
 RESULTS = Path("results")  # every results tree (noisefa.results_tree)
 METADATA = Path(".snakemake") / "metadata"
 ARCHIVE = "results.tar.xz"
 MANIFEST = "manifest.json"
 RESTORES = "restores.csv"  # in the tree: one row per restore, read into the record's provenance
+# =1: a restore goes on when noise pretrainings rebuild differently (another machine's
+# arithmetic); the finished jobs keep their results and restores.csv lists the folders
+ACCEPT_REBUILT = "NOISEFA_ACCEPT_REBUILT_DIFFERENCES"
 REBUILT_BYTES = 1 << 20  # staged files this large are rebuilt, not packed
 # Rules whose outputs a restore rebuilds rather than unpacks: no input but the data
 # mirror, deterministic (tests/test_determinism.py), minutes for a whole paper-scale run.
@@ -340,7 +343,7 @@ def restore(snapshot: Path, args: list[str]) -> dict:
             tar.extractall(staging, members=members, filter="data")  # keeps mtimes
         move_into_place(staging, members)
         mark_left_out(manifest.get("weights_left_out", {}), manifest.get("saved", ""))
-        check_rebuilt(manifest["rebuilt"])
+        differ = check_rebuilt(manifest["rebuilt"])
         check_plan(manifest["pending"], args)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -357,6 +360,8 @@ def restore(snapshot: Path, args: list[str]) -> dict:
         "saved_at_commit": manifest.get("commit", ""),
         "restored_at_commit": git_commit(Path.cwd()),
         "rebuilt_files": len(manifest["rebuilt"]),
+        "cpu": cpu_capability(),
+        "rebuilt_differently": ";".join(sorted({str(Path(p).parent.parent) for p in differ})),
         "jobs_left": len(manifest["pending"]),
         "seconds": int((end - start).total_seconds()),
     }
@@ -416,17 +421,36 @@ def mark_left_out(left_out: dict[str, list[str]], saved: str) -> None:
             os.utime(touched, (when, when))
 
 
-def check_rebuilt(rebuilt: dict) -> None:
+def check_rebuilt(rebuilt: dict) -> list[str]:
+    """Check the rebuilt files against the saved checksums and give them the saved times;
+    returns the weight files rebuilt differently, which only $ACCEPT_REBUILT=1 lets by."""
+    differ = []
     for path, record in rebuilt.items():
         if not Path(path).is_file():
             raise ValueError(f"{path}: the workflow no longer writes this file")
         if sha256(Path(path)) != record["sha256"]:
-            raise ValueError(
-                f"{path} was rebuilt differently from the snapshot's (sha256 differs): the "
-                "data mirror, the code or the machine's arithmetic changed, so the "
-                "snapshot's finished jobs do not follow from it"
-            )
+            if not path.endswith(".pt"):  # staged data: the finished jobs read other data
+                raise ValueError(
+                    f"{path} was rebuilt differently from the snapshot's (sha256 differs): "
+                    "the data mirror or the code that stages it changed, so the "
+                    "snapshot's finished jobs do not follow from it"
+                )
+            differ.append(path)
         os.utime(path, (record["mtime"], record["mtime"]))
+    if differ and os.environ.get(ACCEPT_REBUILT) != "1":
+        folders = sorted({str(Path(p).parent.parent) for p in differ})
+        raise ValueError(
+            f"{len(differ)} weight files were rebuilt differently from the snapshot's "
+            f"(sha256 differs), in {'; '.join(folders)}: this machine's arithmetic "
+            f"({cpu_capability()}) is not the one that saved the snapshot, so the "
+            "finished jobs that read them did not read these. Restore on a machine like the "
+            f"one that saved it; or accept it: {ACCEPT_REBUILT}=1 make restore ... (the "
+            "finished jobs keep their results, the unfinished ones read this machine's "
+            f"weights, and {RESTORES} lists the folders)"
+        )
+    for path in differ:
+        log(f"accepted: {path} differs from the snapshot's ({ACCEPT_REBUILT}=1)")
+    return differ
 
 
 def check_plan(pending: list[str], args: list[str]) -> None:
