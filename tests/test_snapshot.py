@@ -300,7 +300,7 @@ def test_the_rebuild_plan_comes_from_this_checkout_not_the_manifest(
     monkeypatch.chdir(tmp_path)
     every_job = [PendingJob("pretrain_noise", (), ("results/pretrain/784x100x10/a",))]
     monkeypatch.setattr(snapshot, "pending_jobs", lambda args, *extra: every_job if extra else [])
-    monkeypatch.setattr(snapshot, "check_rebuilt", lambda rebuilt: None)
+    monkeypatch.setattr(snapshot, "check_rebuilt", lambda rebuilt: [])
     manifest = {
         "rebuild": ["--snakefile", "Snakefile.evil"],  # ignored
         "rebuilt": {"results/pretrain/784x100x10/a/seed0/model.pt": {"sha256": "", "mtime": 0}},
