@@ -300,7 +300,7 @@ def test_the_rebuild_plan_comes_from_this_checkout_not_the_manifest(
     monkeypatch.chdir(tmp_path)
     every_job = [PendingJob("pretrain_noise", (), ("results/pretrain/784x100x10/a",))]
     monkeypatch.setattr(snapshot, "pending_jobs", lambda args, *extra: every_job if extra else [])
-    monkeypatch.setattr(snapshot, "check_rebuilt", lambda rebuilt: [])
+    monkeypatch.setattr(snapshot, "check_rebuilt", lambda rebuilt, targets: [])
     manifest = {
         "rebuild": ["--snakefile", "Snakefile.evil"],  # ignored
         "rebuilt": {"results/pretrain/784x100x10/a/seed0/model.pt": {"sha256": "", "mtime": 0}},
@@ -446,13 +446,15 @@ def test_weights_rebuilt_differently_stop_a_restore_unless_accepted(tmp_path, mo
         path.write_bytes(b"rebuilt here")
     same = {"sha256": snapshot.sha256(data), "mtime": 0}
     other = {"sha256": "0" * 64, "mtime": 0}
+    targets = ["results/pretrain/784x100x10/a", "results/data/mnist/train.npz"]
     monkeypatch.delenv(snapshot.ACCEPT_REBUILT, raising=False)
     with pytest.raises(
         ValueError, match=rf"1 weight files .*784x100x10/a.*{snapshot.ACCEPT_REBUILT}=1"
     ):
-        snapshot.check_rebuilt({str(weights): other, str(data): same})
+        snapshot.check_rebuilt({str(weights): other, str(data): same}, targets)
     monkeypatch.setenv(snapshot.ACCEPT_REBUILT, "1")
-    assert snapshot.check_rebuilt({str(weights): other, str(data): same}) == [str(weights)]
+    differ = snapshot.check_rebuilt({str(weights): other, str(data): same}, targets)
+    assert differ == ["results/pretrain/784x100x10/a"]  # the folder the rebuild remade
     assert weights.stat().st_mtime == 0  # as old as the saved file: its readers stay done
     with pytest.raises(ValueError, match="train.npz was rebuilt differently.*data mirror"):
-        snapshot.check_rebuilt({str(weights): other, str(data): other})
+        snapshot.check_rebuilt({str(weights): other, str(data): other}, targets)

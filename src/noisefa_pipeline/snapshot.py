@@ -21,8 +21,10 @@ computed into SNAPSHOT/results.tar.xz, small enough to commit or copy:
 `restore`, in a checkout with no results/, rebuilds those files, unpacks the rest, and
 checks that a dry run now plans exactly the jobs that were left when the snapshot was
 saved; any other plan (a changed workflow or configuration) or a rebuilt file that
-differs is an error that names it. Each restore adds a row to <tree>/restores.csv,
-which the record's PROVENANCE.md lists.
+differs is an error that names it (weights that another CPU's arithmetic rebuilt
+differently go through with $NOISEFA_ACCEPT_REBUILT_DIFFERENCES=1). Each restore adds a
+row to <tree>/restores.csv (with the CPU and any such folders), which the record's
+PROVENANCE.md lists.
 SNAKEMAKE_ARGS are the run's own (its --workflow-profile and --configfile), as
 `make snapshot` / `make restore` pass them.
 """
@@ -343,7 +345,7 @@ def restore(snapshot: Path, args: list[str]) -> dict:
             tar.extractall(staging, members=members, filter="data")  # keeps mtimes
         move_into_place(staging, members)
         mark_left_out(manifest.get("weights_left_out", {}), manifest.get("saved", ""))
-        differ = check_rebuilt(manifest["rebuilt"])
+        differ = check_rebuilt(manifest["rebuilt"], targets)
         check_plan(manifest["pending"], args)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -361,7 +363,7 @@ def restore(snapshot: Path, args: list[str]) -> dict:
         "restored_at_commit": git_commit(Path.cwd()),
         "rebuilt_files": len(manifest["rebuilt"]),
         "cpu": cpu_capability(),
-        "rebuilt_differently": ";".join(sorted({str(Path(p).parent.parent) for p in differ})),
+        "rebuilt_differently": ";".join(differ),
         "jobs_left": len(manifest["pending"]),
         "seconds": int((end - start).total_seconds()),
     }
@@ -421,9 +423,10 @@ def mark_left_out(left_out: dict[str, list[str]], saved: str) -> None:
             os.utime(touched, (when, when))
 
 
-def check_rebuilt(rebuilt: dict) -> list[str]:
+def check_rebuilt(rebuilt: dict, targets: list[str]) -> list[str]:
     """Check the rebuilt files against the saved checksums and give them the saved times;
-    returns the weight files rebuilt differently, which only $ACCEPT_REBUILT=1 lets by."""
+    returns the rebuilt folders (of `targets`) holding weights rebuilt differently, which
+    only $ACCEPT_REBUILT=1 lets by."""
     differ = []
     for path, record in rebuilt.items():
         if not Path(path).is_file():
@@ -437,8 +440,8 @@ def check_rebuilt(rebuilt: dict) -> list[str]:
                 )
             differ.append(path)
         os.utime(path, (record["mtime"], record["mtime"]))
+    folders = sorted({t for t in targets if any(_under(p, {t}) for p in differ)})
     if differ and os.environ.get(ACCEPT_REBUILT) != "1":
-        folders = sorted({str(Path(p).parent.parent) for p in differ})
         raise ValueError(
             f"{len(differ)} weight files were rebuilt differently from the snapshot's "
             f"(sha256 differs), in {'; '.join(folders)}: this machine's arithmetic "
@@ -448,9 +451,9 @@ def check_rebuilt(rebuilt: dict) -> list[str]:
             "finished jobs keep their results, the unfinished ones read this machine's "
             f"weights, and {RESTORES} lists the folders)"
         )
-    for path in differ:
-        log(f"accepted: {path} differs from the snapshot's ({ACCEPT_REBUILT}=1)")
-    return differ
+    for folder in folders:
+        log(f"accepted: {folder} differs from the snapshot's ({ACCEPT_REBUILT}=1)")
+    return folders
 
 
 def check_plan(pending: list[str], args: list[str]) -> None:
