@@ -291,6 +291,26 @@ def test_holm_over_the_claims_rows_can_flip_a_verdict(tmp_path):
     assert "0 of 2 results as claimed" in both["reason"]
 
 
+def test_the_power_sentence_plans_at_the_familys_holm_level(tmp_path):
+    """A large effect at n = 3 is NS after Holm over 38 tests; planning at alpha = 0.05
+    would name fewer networks than were run, planning at 0.05 / 38 names more."""
+    from noisefa.analysis.claims import family_holm, judge
+
+    a = [0.90, 0.93, 0.91]
+    b = [0.85, 0.875, 0.865]
+    base = paired_t(a, b)
+    assert base["n_power80"] <= 3  # the old sentence: "~2 networks needed"
+    rows = family_holm(pd.DataFrame([{**row(base), "depth": d} for d in range(38)]))
+    assert rows["family_size"].tolist() == [38] * 38
+    r = rows.iloc[0]
+    found = judge({**r, "p": r["p_family"]}, "higher", 0.05)
+    assert found.verdict == INCONCLUSIVE and found.n_needed > 3
+    assert f"~{int(found.n_needed)} networks needed for 80% power" in found.reason
+    assert "alpha = 0.05/38 (Holm over 38 tests)" in found.reason
+    alone = judge({**row(paired_t([0.90, 0.95], [0.80, 0.92])), "family_size": 1}, "higher", 0.05)
+    assert "Holm" not in alone.reason  # a family of one plans at alpha itself
+
+
 def test_table_s5_numbers_need_tost_within_the_margin():
     from noisefa.analysis.claims import judge_number
 

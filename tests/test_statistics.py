@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from statsmodels.stats.power import TTestIndPower, TTestPower
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW, ttost_ind, ttost_paired
 
 from noisefa.analysis.statistics import (
@@ -17,6 +18,7 @@ from noisefa.analysis.statistics import (
     samples_for_power,
     stars,
     tost_p,
+    two_sided_power,
     welch_from_summary,
     wilcoxon_vs,
 )
@@ -81,6 +83,24 @@ def test_power_matches_cohens_tables():
     assert independent_t(a, b)["n_power80"] == samples_for_power(
         independent_t(a, b)["effect_size"], paired=False
     )
+
+
+def test_power_where_scipys_far_tail_is_nan_is_simulated_power():
+    """d_z = 6 with 2 networks: SciPy's cdf of the negligible lower rejection tail is NaN,
+    so statsmodels' power is NaN; that was once read as power 1 ("~2 networks needed").
+    The power is the simulated one, about 49%, so 3 networks are needed."""
+    assert np.isnan(TTestPower().power(6.0, 2, 0.05))
+    rng = np.random.default_rng(0)
+    draws = rng.normal(6.0, 1.0, size=(200_000, 2))
+    simulated = (stats.ttest_1samp(draws, 0.0, axis=1).pvalue < 0.05).mean()
+    assert two_sided_power(6.0, 2, 0.05, True, 1.0) == pytest.approx(simulated, abs=0.005)
+    assert samples_for_power(6.0, paired=True) == 3
+    # where statsmodels is finite, the same formula gives its value
+    assert two_sided_power(1.2, 5, 0.05, False, 1.5) == pytest.approx(
+        TTestIndPower().power(1.2, 5, 0.05, ratio=1.5)
+    )
+    # a stricter level (Holm's first step over 38 tests) needs more
+    assert samples_for_power(6.0, paired=True, alpha=0.05 / 38) == 5
 
 
 def test_welch_from_summary_equals_the_raw_data_test():

@@ -32,7 +32,7 @@ from statsmodels.stats.multitest import multipletests
 from ..errors import ResultError
 from ..job_files import read_table
 from ..paper import DATASET_TITLES, PAPER_DEPTHS, paper_claims
-from .statistics import tost_p, welch_from_summary
+from .statistics import samples_for_power, tost_p, welch_from_summary
 from .tables import ROWS, not_run
 
 REPRODUCED, CONTRADICTED, INCONCLUSIVE, NOT_RUN = (
@@ -220,14 +220,25 @@ def _unit(row) -> str:
     return unit.split(" of ")[0].split(",")[0]
 
 
-def _power_clause(row) -> tuple[str, float]:
-    needed = _get(row, "n_power80")
-    per = "per group " if np.isfinite(_get(row, "n_b")) and "paired" not in str(row["test"]) else ""
+def _power_clause(row, alpha: float) -> tuple[str, float]:
+    """How many samples would give 80% power for the observed effect. In a family of m
+    tests the verdict reads Holm's p, whose strictest step is alpha / m: planning at
+    that level (Bonferroni's) gives an n that suffices whatever the other tests show,
+    where alpha alone can name fewer networks than were run."""
+    independent = np.isfinite(_get(row, "n_b")) and "paired" not in str(row["test"])
+    per = "per group " if independent else ""
+    tests = _get(row, "family_size")
+    if np.isfinite(tests) and tests > 1:
+        ratio = _get(row, "n_b") / _get(row, "n_a") if independent else 1.0
+        level = f" at alpha = {alpha:g}/{int(tests)} (Holm over {int(tests)} tests)"
+        needed = samples_for_power(_get(row, "effect_size"), not independent, ratio, alpha / tests)
+    else:
+        level, needed = "", _get(row, "n_power80")
     if np.isinf(needed):
         return "no effect observed", needed
     if not np.isfinite(needed):
         return "", needed
-    return f"~{int(needed)} {_unit(row)} {per}needed for 80% power", needed
+    return f"~{int(needed)} {_unit(row)} {per}needed for 80% power{level}", needed
 
 
 def margin_power(row, margin: float, alpha: float, two_sided: bool = True) -> tuple[float, float]:
@@ -300,7 +311,7 @@ def _judge(row, expect: str, alpha: float, margin: float | None = None) -> Judge
             return Judgement(REPRODUCED)
         if significant and direction == -claimed:
             return Judgement(CONTRADICTED, "significant in the opposite direction")
-        power, needed = _power_clause(row)
+        power, needed = _power_clause(row, alpha)
         observed = "direction as claimed" if direction == claimed else OPPOSITE
         if direction == 0:
             observed = "no difference observed"
@@ -310,7 +321,7 @@ def _judge(row, expect: str, alpha: float, margin: float | None = None) -> Judge
     if expect == "different":
         if significant:
             return Judgement(REPRODUCED)
-        power, needed = _power_clause(row)
+        power, needed = _power_clause(row, alpha)
         return Judgement(INCONCLUSIVE, "; ".join(x for x in ("NS", n, power) if x), needed)
     if expect == "same":
         if margin is None:
@@ -495,6 +506,7 @@ def family_holm(rows: pd.DataFrame) -> pd.DataFrame:
     mask = p.notna()
     if mask.any():
         rows.loc[mask, "p_family"] = multipletests(p[mask], method="holm")[1]
+    rows["family_size"] = int(mask.sum())  # the power sentence plans at alpha / size
     return rows
 
 

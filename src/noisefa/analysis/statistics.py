@@ -8,7 +8,8 @@ standard error, degrees of freedom and 95% confidence interval (statsmodels), an
 effect size with its 95% confidence interval (Hedges' g for independent groups,
 Cohen's d_z for paired samples, Cohen's d for one sample; the interval inverts
 SciPy's noncentral t), and `n_power80`: the sample size per group that would give
-80% power to detect the observed effect at alpha = 0.05 (statsmodels' power classes).
+80% power to detect the observed effect at alpha = 0.05 (statsmodels' power classes;
+`two_sided_power` where SciPy's far tail is NaN).
 `holm` adds Holm-adjusted p within a family of tests.
 """
 
@@ -27,6 +28,28 @@ ALPHA = 0.05
 POWER = 0.8
 
 
+def nct_cdf(t: float, df: float, ncp: float) -> float:
+    """SciPy's noncentral t cdf, whose NaN far in the tails at small df (checked against
+    numerical integration: only where the cdf is ~0 or ~1) is read as that tail."""
+    cdf = stats.nct.cdf(t, df, ncp)
+    if not np.isfinite(cdf):
+        return 0.0 if ncp > t else 1.0
+    return float(cdf)
+
+
+def two_sided_power(effect: float, n: int, alpha: float, paired: bool, ratio: float) -> float:
+    """Power of the two-sided t-test, by the formula statsmodels uses, where its sum of
+    the two rejection tails is NaN because SciPy's cdf of the far (negligible) tail is:
+    reading that tail as 0 gives the power, not 1."""
+    if paired:
+        df, ncp = n - 1, effect * np.sqrt(n)
+    else:
+        n_b = n * ratio
+        df, ncp = n + n_b - 2, effect * np.sqrt(n * n_b / (n + n_b))
+    crit = stats.t.isf(alpha / 2, df)
+    return 1.0 - nct_cdf(crit, df, ncp) + nct_cdf(-crit, df, ncp)
+
+
 def _noncentrality_interval(t: float, df: float, level: float = 0.95) -> tuple[float, float]:
     """Confidence interval of the noncentrality parameter behind an observed t statistic:
     the ncp values whose noncentral t puts `t` at its upper and lower (1 - level)/2
@@ -37,10 +60,7 @@ def _noncentrality_interval(t: float, df: float, level: float = 0.95) -> tuple[f
 
     def solve(q: float) -> float:
         def f(ncp):
-            cdf = stats.nct.cdf(t, df, ncp)
-            if not np.isfinite(cdf):  # far tails at small df: SciPy returns NaN for ~0 or ~1
-                cdf = 0.0 if ncp > t else 1.0
-            return cdf - q
+            return nct_cdf(t, df, ncp) - q
 
         width = 10.0 + abs(t)
         low, high = t - width, t + width
@@ -60,8 +80,10 @@ def hedges_correction(df: float) -> float:
     return float(np.exp(special.gammaln(df / 2) - special.gammaln((df - 1) / 2)) / np.sqrt(df / 2))
 
 
-def samples_for_power(effect: float, paired: bool, ratio: float = 1.0) -> float:
-    """Sample size (per group) giving 80% power at alpha = 0.05, two-sided, for `effect`."""
+def samples_for_power(
+    effect: float, paired: bool, ratio: float = 1.0, alpha: float = ALPHA
+) -> float:
+    """Sample size (per group) giving 80% power at `alpha`, two-sided, for `effect`."""
     effect = abs(effect)
     if not np.isfinite(effect) or effect < 1e-6:
         return np.inf
@@ -69,16 +91,17 @@ def samples_for_power(effect: float, paired: bool, ratio: float = 1.0) -> float:
     kwargs = {} if paired else {"ratio": ratio}
 
     def power_at(n: int) -> float:
-        value = power.power(effect, n, ALPHA, **kwargs)
-        # SciPy's noncentral t returns NaN only far in its tail, where the power is ~1
-        return 1.0 if not np.isfinite(value) else float(value)
+        value = power.power(effect, n, alpha, **kwargs)
+        return (
+            float(value) if np.isfinite(value) else two_sided_power(effect, n, alpha, paired, ratio)
+        )
 
     for n in range(2, 51):  # small samples by scan: the solver fails for large effects
         if power_at(n) >= POWER:
             return float(n)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # non-convergence is reported as NaN below
-        n = power.solve_power(effect_size=effect, alpha=ALPHA, power=POWER, **kwargs)
+        n = power.solve_power(effect_size=effect, alpha=alpha, power=POWER, **kwargs)
     n = float(np.squeeze(n))
     return float(np.ceil(n)) if np.isfinite(n) else np.nan
 

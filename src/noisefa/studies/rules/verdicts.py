@@ -25,10 +25,12 @@ MEASURES = {"AUC of test accuracy": "AUC", "final test accuracy": "final accurac
 TITLE = VERDICT_TITLE
 
 
-def verdict(row: pd.Series, margin_pp: float) -> tuple[str, str]:
-    """(verdict, reason) of one paired test row; accuracies are fractions, margins pp."""
+def verdict(row: pd.Series, margin_pp: float, family_size: int = 1) -> tuple[str, str]:
+    """(verdict, reason) of one paired test row; accuracies are fractions, margins pp;
+    `family_size`: the tests the row's Holm p was adjusted over."""
     adjusted = row.copy()
     adjusted["p"] = row["p_holm"]  # many rules x datasets x depths: Holm within the study
+    adjusted["family_size"] = family_size
     direction = judge(adjusted, "higher", ALPHA)
     if direction.verdict == REPRODUCED:
         return HELPS, ""
@@ -53,12 +55,13 @@ def verdict_table(stats: pd.DataFrame, margin_pp: float) -> pd.DataFrame:
     percentage points with its 95% CI, d_z with its CI, p, Holm p and the verdict."""
     paired = stats[(stats["figure"] == "rules_effects") & (stats["test"] == "paired t")]
     paired = paired[paired["measure"].isin(list(MEASURES))]
+    family = int(pd.to_numeric(stats["p"], errors="coerce").notna().sum())  # as stats.holm
     rows = {}
     for _, row in paired.iterrows():
         key = (row["rule"], row["dataset"], int(row["depth"]))
         out = rows.setdefault(key, {"rule": key[0], "dataset": key[1], "depth": key[2]})
         short = MEASURES[row["measure"]]
-        found, reason = verdict(row, margin_pp)
+        found, reason = verdict(row, margin_pp, family)
         out.update(
             {
                 "n": int(row["n_a"]),

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
-from noisefa.analysis.claims import CONTRADICTED, REPRODUCED, judge, judge_number
+from noisefa.analysis.claims import CONTRADICTED, REPRODUCED, family_holm, judge, judge_number
 from noisefa.paper import DATASET_TITLES
 
 from . import VERDICT_TITLE
@@ -73,12 +72,7 @@ def paired_family(stats: pd.DataFrame, figure: str, measure: str | None = None) 
     ]
     if measure is not None:
         paired = paired[paired["measure"] == measure]
-    paired = paired.copy()
-    p = pd.to_numeric(paired["p"], errors="coerce")
-    paired["p_family"] = np.nan
-    if p.notna().any():
-        paired.loc[p.notna(), "p_family"] = multipletests(p[p.notna()], method="holm")[1]
-    return paired
+    return family_holm(paired)
 
 
 def _judged(
