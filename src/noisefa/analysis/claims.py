@@ -221,23 +221,24 @@ def _unit(row) -> str:
 
 
 def _power_clause(row, alpha: float) -> tuple[str, float]:
-    """How many samples would give 80% power for the observed effect. In a family of m
-    tests the verdict reads Holm's p, whose strictest step is alpha / m: planning at
-    that level (Bonferroni's) gives an n that suffices whatever the other tests show,
-    where alpha alone can name fewer networks than were run."""
+    """How many samples would give 80% power for the observed effect, derived from the
+    row's effect size at the level its verdict reads: in a family of m tests Holm's
+    strictest step, alpha / m (Bonferroni's), which suffices whatever the other tests
+    show, where alpha alone can name fewer networks than were run."""
+    effect = _get(row, "effect_size")
+    if not np.isfinite(effect):
+        return "", np.nan
     independent = np.isfinite(_get(row, "n_b")) and "paired" not in str(row["test"])
-    per = "per group " if independent else ""
+    ratio = _get(row, "n_b") / _get(row, "n_a") if independent else 1.0
     tests = _get(row, "family_size")
-    if np.isfinite(tests) and tests > 1:
-        ratio = _get(row, "n_b") / _get(row, "n_a") if independent else 1.0
-        level = f" at alpha = {alpha:g}/{int(tests)} (Holm over {int(tests)} tests)"
-        needed = samples_for_power(_get(row, "effect_size"), not independent, ratio, alpha / tests)
-    else:
-        level, needed = "", _get(row, "n_power80")
+    tests = int(tests) if np.isfinite(tests) and tests > 1 else 1
+    needed = samples_for_power(effect, not independent, ratio, alpha / tests)
     if np.isinf(needed):
         return "no effect observed", needed
     if not np.isfinite(needed):
         return "", needed
+    per = "per group " if independent else ""
+    level = f" at alpha = {alpha:g}/{tests} (Holm over {tests} tests)" if tests > 1 else ""
     return f"~{int(needed)} {_unit(row)} {per}needed for 80% power{level}", needed
 
 
